@@ -1,0 +1,5 @@
+import sys
+
+from bqw_desktop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure rules of the campaign: no I/O, no Qt, nothing of ours imported from outside domain."""
