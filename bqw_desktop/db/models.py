@@ -270,7 +270,8 @@ class AttachmentLink(OwnedRecord, Base):
     __table_args__ = (Index("ix_attachment_links_record", "record_type", "record_id"),)
     record_type: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[str] = mapped_column(String(36))
-    sha256: Mapped[str] = mapped_column(ref("attachments.sha256"), index=True)
+    # No foreign key: a link may arrive in a package before (or without) its file.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     caption: Mapped[str] = mapped_column(String(200), default="")
 

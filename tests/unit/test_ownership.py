@@ -114,3 +114,15 @@ def test_failed_write_leaves_nothing(county_db, county_actor):
     with county_db.begin() as s:
         assert sites.list_sites(s) == []
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "create")) is None
+
+
+def test_local_caches_of_another_offices_record_may_be_refreshed(county_db):
+    """A derived cache (search key, progress) is this machine's, whoever owns the record."""
+    with county_db.begin() as s:
+        s.info["merging"] = True
+        s.add(Site(id="22222222-2222-2222-2222-222222222222", owner_office="430100",
+                   name="市直机关党委", org_type="organ", region_code="430100"))
+    with county_db.begin() as s:
+        s.get(Site, "22222222-2222-2222-2222-222222222222").ticks_met = 3
+    with county_db.begin() as s:
+        assert s.get(Site, "22222222-2222-2222-2222-222222222222").ticks_met == 3
