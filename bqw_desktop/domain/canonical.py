@@ -1,4 +1,8 @@
-"""Canonical JSON: the one byte form used for content hashes and signatures."""
+"""Canonical JSON: the one byte form used for content hashes and signatures.
+
+Keys sorted, UTF-8, no spaces, non-ASCII kept as is, NaN/Infinity refused; dates become ISO
+text, exactly as records travel. Changing this invalidates every stored hash and signature.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ def _plain(value: Any) -> Any:
 def canonical_json(obj: Any) -> bytes:
     """Sorted keys, no spaces, UTF-8: equal content gives equal bytes on every machine."""
     return json.dumps(
-        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
+        obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_plain
     ).encode("utf-8")
 
 

@@ -37,7 +37,7 @@ from bqw_desktop.exchange.trust import (
     current_key,
     find_key,
 )
-from bqw_desktop.exchange.verify import (
+from bqw_desktop.exchange.verifier import (
     Limits,
     PackageSummary,
     SequenceStatus,

@@ -25,14 +25,14 @@ from bqw_desktop.exchange.canonical import canonical_json
 from bqw_desktop.exchange.errors import PackageRefused
 
 __all__ = [
-    "OfficeIdentity",
-    "export_identity_card",
-    "read_identity_card",
-    "Vouch",
-    "make_vouch",
-    "KeyRotation",
-    "make_rotation",
     "CARD_KIND",
+    "KeyRotation",
+    "OfficeIdentity",
+    "Vouch",
+    "export_identity_card",
+    "make_rotation",
+    "make_vouch",
+    "read_identity_card",
 ]
 
 CARD_KIND = "bqw-identity-card"
@@ -100,9 +100,7 @@ class OfficeIdentity:
         return cls(code=code, name=name, tier=str(Tier(tier)), parent_code=parent, public_key=key)
 
 
-def export_identity_card(
-    identity: OfficeIdentity, private_key: Ed25519PrivateKey, path: Path | str
-) -> Path:
+def export_identity_card(identity: OfficeIdentity, private_key: Ed25519PrivateKey, path: Path | str) -> Path:
     """Write the office's self-signed identity card (JSON) to `path`.
 
     The self-signature proves the card was made by the holder of the private key; trust still
@@ -144,9 +142,7 @@ def read_identity_card(path: Path | str) -> OfficeIdentity:
     where = f"身份卡 {path.name} "
     identity = OfficeIdentity.from_dict(card.get("identity"), where=where)
     sig = keys.b64decode(card.get("signature"), length=keys.SIGNATURE_BYTES)
-    if sig is None or not keys.verify(
-        identity.public_key, _card_payload(identity.to_dict()), sig
-    ):
+    if sig is None or not keys.verify(identity.public_key, _card_payload(identity.to_dict()), sig):
         raise PackageRefused(f"身份卡文件 {path.name} 的签名无效，内容可能被改动过。")
     return identity
 
@@ -182,9 +178,7 @@ class Vouch:
         return cls(identity=identity, voucher_code=voucher, signature=sig)
 
 
-def make_vouch(
-    identity: OfficeIdentity, *, voucher_code: str, voucher_key: Ed25519PrivateKey
-) -> Vouch:
+def make_vouch(identity: OfficeIdentity, *, voucher_code: str, voucher_key: Ed25519PrivateKey) -> Vouch:
     """Countersign a further office's identity with this office's key."""
     sig = keys.sign(voucher_key, _vouch_payload(identity, voucher_code))
     return Vouch(identity=identity, voucher_code=voucher_code, signature=sig)

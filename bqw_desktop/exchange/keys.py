@@ -26,17 +26,17 @@ from bqw_desktop.errors import UserError
 
 __all__ = [
     "PUBLIC_KEY_BYTES",
-    "generate_keypair",
-    "save_private_key",
-    "load_private_key",
-    "public_key_bytes",
-    "private_public_bytes",
-    "fingerprint",
+    "b64decode",
+    "b64encode",
     "compact_fingerprint",
+    "fingerprint",
+    "generate_keypair",
+    "load_private_key",
+    "private_public_bytes",
+    "public_key_bytes",
+    "save_private_key",
     "sign",
     "verify",
-    "b64encode",
-    "b64decode",
 ]
 
 PUBLIC_KEY_BYTES = 32
@@ -72,7 +72,7 @@ def save_private_key(path: Path | str, key: Ed25519PrivateKey) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def load_private_key(path: Path | str) -> Ed25519PrivateKey:
@@ -151,12 +151,18 @@ def b64decode(text: object, *, length: int | None = None) -> bytes | None:
     return raw
 
 
-def _fsync_dir(directory: Path) -> None:
-    """Make a rename durable where the platform allows it (not on Windows)."""
+def fsync_dir(directory: Path) -> None:
+    """Make a rename durable where the platform allows it (best effort: not on Windows, and
+    some file systems on USB sticks refuse to sync a folder)."""
     if os.name != "posix":
         return
-    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
     try:
         os.fsync(fd)
+    except OSError:
+        pass
     finally:
         os.close(fd)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bqw_desktop.exchange.errors import PackageRefused
@@ -21,14 +21,14 @@ __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
     "MANIFEST_NAME",
-    "SIGNATURE_NAME",
     "RECORD_TYPE_RE",
+    "SIGNATURE_NAME",
     "Acknowledgements",
-    "MemberEntry",
     "Manifest",
+    "MemberEntry",
+    "attachment_member",
     "check_member_name",
     "record_member",
-    "attachment_member",
 ]
 
 FORMAT_NAME = "bqw-exchange"
@@ -106,7 +106,7 @@ class Manifest:
     sequence: int
     created_at: str
     members: tuple[MemberEntry, ...]
-    acknowledgements: Acknowledgements = Acknowledgements()
+    acknowledgements: Acknowledgements = field(default_factory=Acknowledgements)
     vouches: tuple[Vouch, ...] = ()
     rotations: tuple[KeyRotation, ...] = ()
 
@@ -155,7 +155,7 @@ class Manifest:
         if not isinstance(recipient, dict):
             raise PackageRefused(f"{where}中缺少接收机关。")
         r_code, r_name = recipient.get("code"), recipient.get("name", "")
-        if not _is_text(r_code) or not _is_text(r_name, allow_empty=True):
+        if not isinstance(r_code, str) or not _is_text(r_code) or not _is_text(r_name, allow_empty=True):
             raise PackageRefused(f"{where}中的接收机关无效。")
         seq = obj.get("sequence")
         if type(seq) is not int or seq < 1:
@@ -194,10 +194,10 @@ def check_member_name(name: str, *, file_name: str) -> None:
     where = f"交换包 {file_name} 中的成员“{shown}”"
     if "\x00" in name or any(ord(ch) < 32 for ch in name):
         raise PackageRefused(f"{where}含有控制字符，不安全，已拒绝。")
-    if "\\" in name:
-        raise PackageRefused(f"{where}含有反斜杠路径，不安全，已拒绝。")
     if _DRIVE_RE.match(name):
         raise PackageRefused(f"{where}带有盘符（绝对路径），不安全，已拒绝。")
+    if "\\" in name:
+        raise PackageRefused(f"{where}含有反斜杠路径，不安全，已拒绝。")
     if name.startswith("/"):
         raise PackageRefused(f"{where}是绝对路径，不安全，已拒绝。")
     parts = name.split("/")

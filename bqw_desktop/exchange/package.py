@@ -10,6 +10,7 @@ only then renamed to its final name: a stick pulled out early leaves nothing tha
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,7 +40,7 @@ from bqw_desktop.exchange.manifest import (
     attachment_member,
     record_member,
 )
-from bqw_desktop.exchange.verify import (
+from bqw_desktop.exchange.verifier import (
     Limits,
     check_entries,
     check_members,
@@ -54,8 +55,12 @@ PARTIAL_SUFFIX = ".partial"
 _CODE_RE = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 _BATCH = 2000  # records encoded per write: large enough to amortise, small enough for memory
 _CHUNK = 1 << 20
-# Attachments that barely compress (photos, scans, office files) are stored as they are.
-_STORE_IF_RATIO_ABOVE = 0.9
+# Attachments that barely compress (photos, scans, office files) are stored as they are, and
+# so are the rare ones that compress so well (blank scans, bitmaps) that a recipient would
+# take them for compression bombs.
+_SAMPLE = 64 * 1024
+_STORE_IF_SAMPLE_RATIO_ABOVE = 0.9
+_STORE_IF_SAMPLE_RATIO_BELOW = 1 / 50
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ class PackageContent:
     recipient_name: str = ""
     attachments: Mapping[str, Path] = field(default_factory=dict)
     recipient_has: Collection[str] = frozenset()
-    acknowledgements: Acknowledgements = Acknowledgements()
+    acknowledgements: Acknowledgements = field(default_factory=Acknowledgements)
     vouches: Sequence[Vouch] = ()
     rotations: Sequence[KeyRotation] = ()
     created_at: str | None = None  # for people only; now if None
@@ -108,16 +113,22 @@ def write_package(
         final = final / package_file_name(content.sender.code, content.recipient_code, content.sequence)
     partial = final.with_name(final.name + PARTIAL_SUFFIX)
     try:
-        with partial.open("wb") as f:
-            manifest = _write_zip(f, content, sender_private_key, compresslevel)
-            f.flush()
-            os.fsync(f.fileno())
-        _read_back(partial, manifest, content.sender.public_key)
-        os.replace(partial, final)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    keys._fsync_dir(final.parent)
+        try:
+            with partial.open("wb") as f:
+                manifest = _write_zip(f, content, sender_private_key, compresslevel)
+                f.flush()
+                os.fsync(f.fileno())
+            _read_back(partial, manifest, content.sender.public_key)
+            os.replace(partial, final)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            raise
+        keys.fsync_dir(final.parent)
+    except OSError as exc:
+        raise UserError(
+            f"写出交换包 {final.name} 失败：{exc.strerror or exc}。请检查U盘是否已满、只读或已被拔出。"
+        ) from exc
     return final
 
 
@@ -131,9 +142,7 @@ def _check_content(content: PackageContent, priv: Ed25519PrivateKey) -> None:
         raise ValueError("sequence numbers start at 1")
 
 
-def _write_zip(
-    f: IO[bytes], content: PackageContent, priv: Ed25519PrivateKey, level: int
-) -> Manifest:
+def _write_zip(f: IO[bytes], content: PackageContent, priv: Ed25519PrivateKey, level: int) -> Manifest:
     members: list[MemberEntry] = []
     with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
         for record_type in sorted(content.records):
@@ -160,9 +169,7 @@ def _write_zip(
     return manifest
 
 
-def _write_records(
-    zf: zipfile.ZipFile, member: str, records: Iterable[Mapping[str, Any]]
-) -> MemberEntry:
+def _write_records(zf: zipfile.ZipFile, member: str, records: Iterable[Mapping[str, Any]]) -> MemberEntry:
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
     digest = hashlib.sha256()
     size = count = 0
@@ -194,9 +201,8 @@ def _write_attachment(zf: zipfile.ZipFile, digest_hex: str, source: Path) -> Mem
     try:
         with source.open("rb") as src:
             head = src.read(_CHUNK)
-            store = len(head) > 0 and len(zlib.compress(head[: 64 * 1024], 1)) > _STORE_IF_RATIO_ABOVE * min(len(head), 64 * 1024)
             info = zipfile.ZipInfo(member, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_STORED if store else zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if _store_plain(head) else zipfile.ZIP_DEFLATED
             info.external_attr = 0o100644 << 16
             with zf.open(info, "w", force_zip64=True) as dst:
                 chunk = head
@@ -212,10 +218,19 @@ def _write_attachment(zf: zipfile.ZipFile, digest_hex: str, source: Path) -> Mem
     return MemberEntry(path=member, size=size, sha256=digest_hex)
 
 
+def _store_plain(head: bytes) -> bool:
+    """Whether an attachment starting with `head` is better stored than deflated."""
+    sample = head[:_SAMPLE]
+    if not sample:
+        return False
+    ratio = len(zlib.compress(sample, 1)) / len(sample)
+    return ratio > _STORE_IF_SAMPLE_RATIO_ABOVE or ratio < _STORE_IF_SAMPLE_RATIO_BELOW
+
+
 def _read_back(path: Path, manifest: Manifest, sender_key: bytes) -> None:
     """Re-read the written file and check it exactly as a recipient would (minus trust)."""
     name = path.name
-    limits = Limits(max_ratio=1 << 30)  # our own data: only structure and hashes matter here
+    limits = Limits()  # the recipient's limits: never hand over a package it would refuse
     try:
         with path.open("rb") as f, zipfile.ZipFile(f) as zf:
             infos = check_entries(zf, name, limits)

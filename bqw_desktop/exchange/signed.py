@@ -17,7 +17,7 @@ from bqw_desktop.exchange.canonical import canonical_json
 from bqw_desktop.exchange.errors import PackageRefused
 from bqw_desktop.exchange.trust import TrustStore
 
-__all__ = ["SIGNATURE_FIELD", "sign_record", "verify_record", "record_payload"]
+__all__ = ["SIGNATURE_FIELD", "record_payload", "sign_record", "verify_record"]
 
 SIGNATURE_FIELD = "signature"
 
@@ -28,9 +28,7 @@ def record_payload(record: Mapping[str, Any], office_code: str) -> bytes:
     return canonical_json({"kind": "decision", "office": office_code, "record": body})
 
 
-def sign_record(
-    record: Mapping[str, Any], office_code: str, priv: Ed25519PrivateKey
-) -> dict[str, Any]:
+def sign_record(record: Mapping[str, Any], office_code: str, priv: Ed25519PrivateKey) -> dict[str, Any]:
     """A copy of `record` with a `signature` block {office, key, sig} (any old one replaced)."""
     pub = keys.private_public_bytes(priv)
     sig = keys.sign(priv, record_payload(record, office_code))

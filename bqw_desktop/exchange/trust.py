@@ -23,10 +23,10 @@ from bqw_desktop.exchange.identity import KeyRotation, OfficeIdentity, Vouch
 
 __all__ = [
     "KeySource",
-    "TrustedKey",
+    "MemoryTrustStore",
     "TrustStore",
     "TrustUpdate",
-    "MemoryTrustStore",
+    "TrustedKey",
     "current_key",
     "find_key",
 ]
@@ -139,9 +139,5 @@ class MemoryTrustStore:
 
 def _with_current(known: Sequence[TrustedKey], new: TrustedKey) -> list[TrustedKey]:
     """`known` with every key retired, minus any copy of `new`'s key, then `new` first."""
-    rest = [
-        k if k.retired else replace(k, retired=True)
-        for k in known
-        if k.public_key != new.public_key
-    ]
+    rest = [k if k.retired else replace(k, retired=True) for k in known if k.public_key != new.public_key]
     return [new, *rest]

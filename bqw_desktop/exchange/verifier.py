@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from bqw_desktop.errors import UserError
 from bqw_desktop.exchange import keys
@@ -50,11 +50,11 @@ from bqw_desktop.exchange.trust import (
 
 __all__ = [
     "Limits",
-    "SequenceStatus",
     "PackageSummary",
+    "SequenceStatus",
     "VerifiedPackage",
-    "verify_package",
     "disk_free_bytes",
+    "verify_package",
 ]
 
 _CHUNK = 1 << 20
@@ -72,7 +72,8 @@ class Limits:
     max_members: int = 200_000
     max_member_bytes: int = 2 << 30
     max_total_bytes: int = 16 << 30
-    max_ratio: int = 100  # uncompressed / compressed; JSON Lines compress about 5:1
+    # uncompressed / compressed: JSON Lines compress about 5:1, deflate cannot pass ~1030:1
+    max_ratio: int = 200
     ratio_floor_bytes: int = 1 << 20  # members smaller than this are not ratio-checked
     max_manifest_bytes: int = 64 << 20
     free_space_margin: int = 64 << 20
@@ -105,9 +106,15 @@ class PackageSummary:
     created_at: str
     notes: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        """One Chinese paragraph for the import dialog / command line."""
-        counts = "，".join(f"{t} {n} 条" for t, n in sorted(self.record_counts.items())) or "无记录"
+    def describe(self, labels: Mapping[str, str] | None = None) -> str:
+        """One Chinese paragraph for the import dialog / command line.
+
+        `labels` maps record types to Chinese names (e.g. "sites" → "示范点").
+        """
+        labels = labels or {}
+        counts = (
+            "，".join(f"{labels.get(t, t)} {n} 条" for t, n in sorted(self.record_counts.items())) or "无记录"
+        )
         text = (
             f"{self.sender_name}（{self.sender_code}）发给{self.recipient_name or self.recipient_code}"
             f"的第 {self.sequence} 号交换包（制作于 {self.created_at or '未知时间'}）：{counts}；"
@@ -175,9 +182,7 @@ class VerifiedPackage:
     def attachments(self) -> dict[str, Path]:
         """SHA-256 → staged file of every attachment carried (acknowledged ones are absent)."""
         return {
-            h: self.staging / "attachments" / h
-            for m in self.manifest.members
-            if (h := m.attachment_hash)
+            h: self.staging / "attachments" / h for m in self.manifest.members if (h := m.attachment_hash)
         }
 
     def verify_record(
@@ -190,7 +195,7 @@ class VerifiedPackage:
         """Remove the staging folder."""
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def __enter__(self) -> VerifiedPackage:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -216,6 +221,10 @@ def verify_package(
     path = Path(path)
     staging_dir = Path(staging_dir)
     name = path.name
+    try:
+        staging_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法创建临时文件夹 {staging_dir}：{exc.strerror or exc}。") from exc
     size = _package_size(path)
     if size > limits.max_package_bytes:
         raise PackageRefused(
@@ -224,13 +233,21 @@ def verify_package(
     try:
         with path.open("rb") as f:
             return _verify_open(
-                f, path, size=size, trust=trust, self_code=self_code,
-                last=last_sequence_from_sender or 0, staging_dir=staging_dir,
-                free_space_check=free_space_check, limits=limits,
+                f,
+                path,
+                size=size,
+                trust=trust,
+                self_code=self_code,
+                last=last_sequence_from_sender or 0,
+                staging_dir=staging_dir,
+                free_space_check=free_space_check,
+                limits=limits,
                 signed_record_types=frozenset(signed_record_types),
             )
     except OSError as exc:
-        raise UserError(f"读取交换包 {name} 时出错：{exc.strerror or exc}。请检查U盘后重试。") from exc
+        raise UserError(
+            f"处理交换包 {name} 时出错：{exc.strerror or exc}。请检查U盘和磁盘空间后重试。"
+        ) from exc
 
 
 def _verify_open(
@@ -273,9 +290,7 @@ def _verify_open(
                 target.parent.mkdir(exist_ok=True)
                 with target.open("wb") as out:
                     copy_member(zf, infos[entry.path], entry, name, out)
-            counts = _check_records(
-                staging, manifest, name, overlay, signed_record_types
-            )
+            counts = _check_records(staging, manifest, name, overlay, signed_record_types)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -297,8 +312,12 @@ def _verify_open(
         notes=tuple(notes),
     )
     return VerifiedPackage(
-        path=path, manifest=manifest, summary=summary, staging=staging,
-        trust=overlay, trust_updates=tuple(updates),
+        path=path,
+        manifest=manifest,
+        summary=summary,
+        staging=staging,
+        trust=overlay,
+        trust_updates=tuple(updates),
     )
 
 
@@ -418,7 +437,9 @@ def check_members(
                 f"交换包 {name} 中的成员 {entry.path} 有 {entry.size // _MB} MB，超过单个成员允许的 "
                 f"{limits.max_member_bytes // _MB} MB，已拒绝。"
             )
-        if entry.size > limits.ratio_floor_bytes and entry.size > limits.max_ratio * max(info.compress_size, 1):
+        if entry.size > limits.ratio_floor_bytes and entry.size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
             raise PackageRefused(
                 f"交换包 {name} 中的成员 {entry.path} 压缩比异常（{info.compress_size} 字节解压后为 "
                 f"{entry.size} 字节），疑似“压缩炸弹”，已拒绝。"
@@ -464,9 +485,7 @@ def copy_member(
             f"交换包 {name} 中的成员 {entry.path} 不完整（清单 {entry.size} 字节，实际 {count} 字节）。"
         )
     if digest.hexdigest() != entry.sha256:
-        raise PackageRefused(
-            f"交换包 {name} 中的成员 {entry.path} 校验值与清单不符，内容被改动过或已损坏。"
-        )
+        raise PackageRefused(f"交换包 {name} 中的成员 {entry.path} 校验值与清单不符，内容被改动过或已损坏。")
 
 
 # -- trust ---------------------------------------------------------------------------------
@@ -518,7 +537,7 @@ def _admit_trust(
             updates.append(vouch)
         elif now is not None and now.public_key != vouch.identity.public_key:
             notes.append(
-                f"（机关 {vouch.voucher_code} 为 {vouch.identity.label} 担保的密钥与本机登记的不同，已忽略，"
+                f"（机关 {vouch.voucher_code} 为 {vouch.identity.label}担保的密钥与本机登记的不同，已忽略，"
                 "请电话核实指纹。）"
             )
     return overlay, updates, notes
@@ -531,17 +550,17 @@ def _check_sender(
     key = current_key(trust, sender.code)
     if key is None:
         raise PackageRefused(
-            f"交换包 {name} 的发送机关 {sender.label} 未在本机登记，请先导入对方的身份卡并电话核对指纹。"
+            f"交换包 {name} 的发送机关 {sender.label}未在本机登记，请先导入对方的身份卡并电话核对指纹。"
         )
     if sender.public_key != key.public_key:
         old = find_key(trust, sender.code, sender.public_key)
         if old is not None:
             raise PackageRefused(
-                f"交换包 {name} 是用 {sender.label} 已停用的旧密钥签名的（该密钥已在密钥更换后停用），"
+                f"交换包 {name} 是用 {sender.label}已停用的旧密钥签名的（该密钥已在密钥更换后停用），"
                 "已拒绝。请让对方用新密钥重新导出。"
             )
         raise PackageRefused(
-            f"交换包 {name} 的签名密钥（指纹 {sender.fingerprint}）与本机为 {sender.label} 登记的密钥"
+            f"交换包 {name} 的签名密钥（指纹 {sender.fingerprint}）与本机为 {sender.label}登记的密钥"
             f"（指纹 {key.identity.fingerprint}）不符，已拒绝。"
         )
     if not keys.verify(key.public_key, manifest_bytes, sig):
