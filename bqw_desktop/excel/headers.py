@@ -10,8 +10,9 @@ two-row header ("联系人" over "姓名 | 电话"), and headers written in many
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -383,8 +384,9 @@ def _display(value: Any) -> str:
 
 
 TOTAL_WORDS = ("合计", "总计", "小计", "共计", "累计")
-_FOOTER_PREFIXES = ("注", "备注:", "说明", "填表人", "填报人", "审核人", "制表人", "制表", "负责人",
-                    "联系人:", "单位负责人", "填表说明", "填报说明")
+# Notes and signature lines under a table: "注：…", "说明1.…", "填表人：张三  审核人：李四".
+_FOOTER_RE = re.compile(r"^(?:(?:注|备注|说明|填表说明|填报说明)[:0-9一、.]"
+                        r"|(?:填表人|填报人|审核人|制表人|制表|负责人|单位负责人|分管领导|联系人|填报日期)[:])")
 
 
 def is_total_row(values: tuple[Any, ...]) -> bool:
@@ -398,8 +400,7 @@ def is_footer_row(values: tuple[Any, ...]) -> bool:
     texts = [compact(v) for v in values if v is not None and compact(v)]
     if not texts:
         return False
-    first = to_halfwidth(texts[0], punctuation=True)
-    return first.startswith(_FOOTER_PREFIXES) and len(texts) <= 4
+    return len(texts) <= 4 and bool(_FOOTER_RE.match(to_halfwidth(texts[0], punctuation=True)))
 
 
 def is_repeated_header(values: tuple[Any, ...], mapping: ColumnMapping) -> bool:

@@ -9,6 +9,7 @@ candidate and the caller asks the user.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 import uuid
@@ -80,12 +81,12 @@ def compact(value: Any) -> str:
     return clean_text(value).replace(" ", "")
 
 
-def number_text(value: int | float | bool) -> str:
+def number_text(value: float | bool) -> str:
     """A numeric cell as the digits a person typed: 13812345678.0 → "13812345678"."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+        if math.isnan(value) or math.isinf(value):
             return ""
         if value.is_integer():
             return str(int(value))
@@ -191,7 +192,8 @@ def parse_date(value: Any) -> date | None:
     for pattern in _DATE_RES:
         match = pattern.match(text)
         if match:
-            return _date_from_parts(*match.groups(), value)
+            year, month, day = match.groups()
+            return _date_from_parts(year, month, day, value)
     raise CellProblem(f"“{clean_text(value)}”不是可识别的日期（应如 2011-05-20）")
 
 

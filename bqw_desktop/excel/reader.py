@@ -198,7 +198,8 @@ def _check_zip(name: str, data: bytes) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = archive.infolist()
         if len(members) > MAX_ZIP_MEMBERS:
-            raise UserError(f"文件 {name} 内部文件过多（{len(members)} 个），不像正常的 Excel 工作簿，已拒绝。")
+            raise UserError(f"文件 {name} 内部文件过多（{len(members)} 个），"
+                            "不像正常的 Excel 工作簿，已拒绝。")
         total = 0
         for info in members:
             total += info.file_size
@@ -236,9 +237,21 @@ def _read_xlsx(path: Path, data: bytes) -> list[SheetData]:
         raise
     # A damaged or odd workbook can fail anywhere inside openpyxl; these are the ways it does.
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, IndexError,
-            ParseError, EOFError, OSError):
+            ParseError, EOFError, OSError) as exc:
+        if _caused_by(exc, DefusedXmlException):  # openpyxl wraps parser errors in ValueError
+            raise UserError(f"文件 {path.name} 含有不允许的 XML 实体或外部引用，可能是恶意构造的文件，"
+                            "已拒绝导入。") from None
         raise UserError(f"文件 {path.name} 已损坏或不是有效的 Excel 工作簿，无法读取；"
                         f"{_CONVERT_HINT}。") from None
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, kind):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _xlsx_sheet(file_name: str, ws: Any) -> SheetData:
@@ -304,7 +317,7 @@ def _xls_sheet(file_name: str, book: Any, index: int) -> SheetData:
     rows: list[tuple[Any, ...]] = []
     for r in range(sheet.nrows):
         values = []
-        for ctype, value in zip(sheet.row_types(r), sheet.row_values(r)):
+        for ctype, value in zip(sheet.row_types(r), sheet.row_values(r), strict=True):
             if ctype == xlrd.XL_CELL_DATE:
                 try:
                     value = xlrd.xldate_as_datetime(value, book.datemode)
@@ -337,7 +350,8 @@ def decode_text(name: str, data: bytes) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    raise UserError(f"无法识别文件 {name} 的文字编码（支持 UTF-8 和 GBK），请在 Excel 中另存为 .xlsx 再导入。")
+    raise UserError(f"无法识别文件 {name} 的文字编码（支持 UTF-8 和 GBK），"
+                    "请在 Excel 中另存为 .xlsx 再导入。")
 
 
 def _read_csv(path: Path, data: bytes) -> SheetData:
