@@ -23,14 +23,18 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from pypinyin import Style
-from pypinyin.constants import RE_HANS
-from pypinyin.core import Pinyin
-
 SEPARATOR = "\x1f"
 SEARCH_KEY_VERSION = 1
 
-_PINYIN = Pinyin()
+
+@lru_cache(maxsize=1)
+def _pinyin():  # type: ignore[no-untyped-def]
+    """pypinyin, loaded on first key build: searching stored keys never needs it (0.3 s import)."""
+    from pypinyin import Style
+    from pypinyin.constants import RE_HANS
+    from pypinyin.core import Pinyin
+
+    return Pinyin(), Style, RE_HANS
 
 
 def normalise(text: str) -> str:
@@ -45,16 +49,17 @@ def _segment_readings(segment: str) -> tuple[tuple[str, ...], ...]:
     Cached because names reuse few segments (single characters and common words like
     社区, 党委): converting each segment once is what makes bulk key building fast.
     """
-    if not RE_HANS.match(segment):
+    converter, style, hans = _pinyin()
+    if not hans.match(segment):
         return ((segment,),)  # letters, digits, punctuation: kept as typed
-    readings = _PINYIN.pinyin(segment, style=Style.NORMAL, heteronym=True)
+    readings = converter.pinyin(segment, style=style.NORMAL, heteronym=True)
     return tuple(tuple(r.lower() for r in syllable) for syllable in readings if syllable)
 
 
 @lru_cache(maxsize=16384)
 def _text_parts(text: str) -> tuple[str, ...]:
     """The key parts for one normalised text: text, full pinyin, initials[, alt initials]."""
-    syllables = [s for seg in _PINYIN.seg(text) for s in _segment_readings(seg)]
+    syllables = [s for seg in _pinyin()[0].seg(text) for s in _segment_readings(seg)]
     full = "".join(s[0] for s in syllables)
     initials = "".join(s[0][:1] for s in syllables)
     alternative = "".join(_alternative_initial(s) for s in syllables)

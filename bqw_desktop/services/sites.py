@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,9 +34,8 @@ FIELD_LABELS = {"name": "名称", "org_type": "党组织类型", "org_kind": "�
 ENDED = frozenset({"withdrawn", "not_selected", "eliminated"})
 
 
-@dataclass(frozen=True, slots=True)
-class SiteRow:
-    """One line of the register, as plain data."""
+class SiteRow(NamedTuple):
+    """One line of the register, as plain data (a tuple: 15,000 of them build fast)."""
 
     id: str
     name: str
@@ -59,12 +57,9 @@ class SiteRow:
         return org_type_label(self.org_type, self.org_kind)
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "org_type": self.org_type,
-                "org_kind": self.org_kind, "region_code": self.region_code,
-                "secretary": self.secretary, "member_count": self.member_count,
-                "phone": self.phone, "owner_office": self.owner_office,
-                "level": self.level, "status": self.status,
-                "ticks_met": self.ticks_met, "ticks_total": self.ticks_total}
+        data = self._asdict()
+        del data["search_key"]
+        return data
 
 
 def clean_text(value: Any) -> str:
@@ -177,14 +172,14 @@ def list_sites(session: Session) -> list[SiteRow]:
     columns = (Site.id, Site.name, Site.org_type, Site.org_kind, Site.region_code, Site.secretary,
                Site.member_count, Site.phone, Site.owner_office, Site.ticks_met, Site.ticks_total,
                Site.search_key)
-    rows = session.execute(select(*columns).where(Site.deleted.is_(False)).order_by(Site.region_code, Site.name))
-    out = []
-    for r in rows:
-        level, status = bids.get(r.id, (None, None))
-        out.append(SiteRow(r.id, r.name, r.org_type, r.org_kind, r.region_code, r.secretary,
-                           r.member_count, r.phone, r.owner_office, level, status,
-                           r.ticks_met, r.ticks_total, r.search_key))
-    return out
+    query = select(*columns).where(Site.deleted.is_(False)).order_by(Site.region_code, Site.name)
+    none = (None, None)
+    return [
+        SiteRow(i, name, org_type, kind, region, secretary, members, phone, owner,
+                *bids.get(i, none), met, total, key)
+        for i, name, org_type, kind, region, secretary, members, phone, owner, met, total, key
+        in session.execute(query)
+    ]
 
 
 def _best_bids(session: Session) -> dict[str, tuple[str, str]]:
