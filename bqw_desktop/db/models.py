@@ -300,3 +300,155 @@ OWNED_MODELS: dict[str, type[OwnedRecord]] = {
         AttachmentLink,
     )
 }
+
+
+# --- tier exchange: keys, packages, conflicts (this office's own bookkeeping; none travel) ---
+
+
+class OfficeKey(Base):
+    """A public key known for an office: current or retired, registered directly or vouched for.
+
+    At most one key per office is current (`retired` false). `source`: self / direct / vouched.
+    """
+
+    __tablename__ = "office_keys"
+    __table_args__ = (UniqueConstraint("office_code", "public_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    office_code: Mapped[str] = mapped_column(String(32), index=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    source: Mapped[str] = mapped_column(String(16))
+    voucher_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    registered_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class KeyRotationRecord(Base):
+    """A key rotation known here (this office's own or relayed), kept to pass on to neighbours."""
+
+    __tablename__ = "key_rotations"
+    __table_args__ = (UniqueConstraint("office_code", "sequence"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    office_code: Mapped[str] = mapped_column(String(32), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)  # the rotation as JSON (`KeyRotation.to_dict`)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+
+
+class RecordSignature(Base):
+    """The deciding office's signature of one version of a decision, kept to relay it unaltered."""
+
+    __tablename__ = "record_signatures"
+    record_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(Text)  # the signature block as JSON
+
+
+class PackageHistory(Base):
+    """A package sent or received (received: only imported ones; a preview leaves no trace)."""
+
+    __tablename__ = "package_history"
+    __table_args__ = (Index("ix_package_history_peer", "direction", "sender_code", "recipient_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    direction: Mapped[str] = mapped_column(String(8))  # sent / received
+    sender_code: Mapped[str] = mapped_column(String(32))
+    recipient_code: Mapped[str] = mapped_column(String(32))
+    sequence: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    attachment_count: Mapped[int] = mapped_column(Integer, default=0)
+    counts: Mapped[str] = mapped_column(Text, default="{}")  # record type → count, JSON
+    at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)  # for people only
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    report_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Received packages: the sender's acknowledgement of our packages up to this number.
+    acked_sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PeerAttachment(Base):
+    """An attachment a neighbouring office acknowledged holding: left out of packages to it."""
+
+    __tablename__ = "peer_attachments"
+    peer_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class ExchangeConflict(Base):
+    """Two copies of one record that cannot both be right, kept with both sides for a person.
+
+    kind: `version` (same version, different content) or `fork` (two acts follow one act).
+    """
+
+    __tablename__ = "exchange_conflicts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    record_type: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    owner_office: Mapped[str] = mapped_column(String(32), default="")
+    sender_code: Mapped[str] = mapped_column(String(32), default="")
+    site_name: Mapped[str] = mapped_column(String(200), default="")
+    local: Mapped[str] = mapped_column(Text, default="")  # JSON
+    incoming: Mapped[str] = mapped_column(Text, default="")  # JSON
+    incoming_hash: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open / resolved
+    resolution: Mapped[str] = mapped_column(String(16), default="")
+    detected_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    resolved_by: Mapped[str] = mapped_column(String(64), default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    report_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ImportReportRecord(Base):
+    """The stored report of one package import, reopened and exported from the history."""
+
+    __tablename__ = "import_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sender_code: Mapped[str] = mapped_column(String(32))
+    sequence: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    body: Mapped[str] = mapped_column(Text)  # the whole report as JSON
+
+
+class ProbableDuplicate(Base):
+    """A site that arrived in a package and matches one this office entered itself."""
+
+    __tablename__ = "probable_duplicates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    local_site_id: Mapped[str] = mapped_column(String(36), index=True)
+    incoming_site_id: Mapped[str] = mapped_column(String(36), index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    region_code: Mapped[str] = mapped_column(String(16), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open / merged / kept
+    detected_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    resolved_by: Mapped[str] = mapped_column(String(64), default="")
+    report_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+# --- certificates (证书): issued by the awarding office, travel down with the award ---------
+
+
+class Certificate(OwnedRecord, Base):
+    """A plaque certificate issued for one award act, owned by the awarding office.
+
+    `number` ("430121-2012-0001") is allocated once and never reused: a reprint keeps it, a
+    replacement gets a new one and the old row is marked `revoked`. `payload` is the signed
+    plain text the certificate's QR code carries (see `services.certificates`).
+    """
+
+    __tablename__ = "certificates"
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    candidacy_id: Mapped[str] = mapped_column(ref("candidacies.id"), index=True)
+    transition_id: Mapped[str] = mapped_column(ref("transitions.id"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    site_name: Mapped[str] = mapped_column(String(200))
+    award_date: Mapped[date] = mapped_column(Date)
+    payload: Mapped[str] = mapped_column(Text)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    revoked_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+OWNED_MODELS["certificates"] = Certificate

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations, product
 from pathlib import Path
 from typing import Literal
 
@@ -108,11 +109,93 @@ class Divisions:
         """
         return Divisions([*self._by_code.values(), *extra])
 
+    def find_by_name(self, text: str, within: str | None = None) -> list[Division]:
+        """Units a written name may mean, in code order; see the module-level `find_by_name`."""
+        key = _name_text(text)
+        if not key:
+            return []
+        index = self.__dict__.get("_name_index")
+        if index is None:
+            index = self.__dict__["_name_index"] = _build_name_index(self)
+        exact, short = index
+        codes: list[str] = exact.get(key) or short.get(key) or []
+        if within is not None:
+            self._require(within)
+            codes = [c for c in codes if self._in_subtree(c, within)]
+        return [self._by_code[c] for c in sorted(set(codes))]
+
+    def _in_subtree(self, code: str, root: str) -> bool:
+        current: str | None = code
+        while current:
+            if current == root:
+                return True
+            current = self._by_code[current].parent_code if current in self._by_code else None
+        return False
+
     def _require(self, code: str) -> Division:
         try:
             return self._by_code[code]
         except KeyError:
             raise KeyError(f"unknown division code {code!r}") from None
+
+
+_SPACES_RE = re.compile(r"\s+")
+_AUTONOMOUS_RE = re.compile(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,5}族)*自治[区州县旗]$")
+_SUFFIXES = ("特别行政区", "地区", "林区", "特区", "新区", "矿区", "省", "市", "县", "区", "旗", "州", "盟")
+
+
+def _name_text(text: str) -> str:
+    """A written name as compared: NFKC, no spaces."""
+    return _SPACES_RE.sub("", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def short_name(name: str) -> str:
+    """A unit's name without its suffix, as people write it: 长沙县 → 长沙, 湘西土家族苗族自治州
+    → 湘西; "" when too little would remain (城区, 郊区)."""
+    match = _AUTONOMOUS_RE.match(name)
+    if match:
+        return match.group(1)
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return ""
+
+
+def _forms(name: str) -> tuple[str, ...]:
+    short = short_name(name)
+    return (name, short) if short else (name,)
+
+
+def _build_name_index(divisions: Divisions) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Written forms → codes: `exact` holds full names and paths of full names (湖南省长沙市长沙县,
+    长沙市长沙县), `short` any other path over some of the ancestors, each in full or without
+    its suffix (长沙, 湖南长沙县, 湖南省长沙县, 长沙长沙县)."""
+    exact: dict[str, list[str]] = {}
+    short: dict[str, list[str]] = {}
+    for division in divisions:
+        path = divisions.path(division.code)
+        ancestors, last = path[:-1], path[-1]
+        for start in range(len(path)):
+            exact.setdefault("".join(d.name for d in path[start:]), []).append(division.code)
+        forms: set[str] = set()
+        for size in range(len(ancestors) + 1):
+            for chosen in combinations(ancestors, size):
+                for parts in product(*(_forms(d.name) for d in chosen), _forms(last.name)):
+                    forms.add("".join(parts))
+        for form in forms:
+            if division.code not in exact.get(form, ()):
+                short.setdefault(form, []).append(division.code)
+    return exact, short
+
+
+def find_by_name(text: str, within: str | None = None, *, divisions: Divisions | None = None) -> list[Division]:
+    """The units a name as people write it may mean, in code order: the full name (长沙县),
+    the name without its suffix (长沙 → 长沙市 and 长沙县), or a path (湖南省长沙市长沙县,
+    长沙市长沙县, 湖南长沙县). A full name or path wins over short forms. `within` keeps only
+    units in that unit's subtree. Several results mean the text is ambiguous: ask, never pick.
+    """
+    table = divisions if divisions is not None else load_divisions()
+    return table.find_by_name(text, within)
 
 
 def read_divisions(path: Path) -> Divisions:

@@ -2,7 +2,8 @@
 
 Reads the "org-counts" template (one row per county or unit, one column per organization
 type) or any sheet shaped like it. Each row becomes `values = {"region_code": ...,
-"counts": {org_type: n, ...}}` holding only the types whose column is present.
+"counts": {org_type: n, ...}}` holding only the types whose column is present (a blank cell
+counts 0); a row with every count cell blank also carries `"blank": True`.
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ def parse_org_count_rows(
             except nz.CellProblem as problem:
                 b.error(org_type, problem.reason)
         b.row.values["counts"] = counts
+        if all(nz.is_blank(b.cell(t)) for t in _TYPES if b.has(t)):
+            # A unit listed (as templates list them) but not filled in: nothing to enter.
+            b.row.values["blank"] = True
         code = b.row.values.get("region_code")
         if code and code in seen:
             b.row.errors.append(RowError(b.ref, f"与第 {seen[code]} 行是同一个县市区（重复）",

@@ -25,7 +25,8 @@ from bqw_desktop.excel.headers import (
 from bqw_desktop.excel.reader import SheetData
 
 RegionResolver = Callable[[str], Sequence[str]]
-"""Text (a 6-digit code or a name) → matching region codes: [] unknown, [c] sure, more: ask."""
+"""Text (a 6-digit code or a name) → matching region codes: [] unknown, [c] sure, more: ask.
+It may raise `normalize.CellProblem` with its own reason (a region outside the office's area)."""
 
 @dataclass(frozen=True)
 class RowRef:
@@ -239,7 +240,11 @@ def parse_region(b: RowBuilder) -> None:
         b.error("region" if b.has("region") else "region_code", "所属县市区为空")
         return
     answer = b.ctx.answers.get((key, text))
-    codes = [answer] if answer else list(dict.fromkeys(b.ctx.resolve_region(text)))
+    try:
+        codes = [answer] if answer else list(dict.fromkeys(b.ctx.resolve_region(text)))
+    except nz.CellProblem as problem:  # known, but not a region this office may use
+        b.error(key, problem.reason)
+        return
     if not codes:
         what = "行政区划代码" if key == "region_code" else "县市区"
         b.error(key, f"找不到{what}“{text}”")
@@ -250,7 +255,10 @@ def parse_region(b: RowBuilder) -> None:
         return
     code = codes[0]
     if code_text and name_text:
-        by_name = set(b.ctx.resolve_region(name_text))
+        try:
+            by_name = set(b.ctx.resolve_region(name_text))
+        except nz.CellProblem:
+            by_name = set()
         if by_name and code not in by_name:
             b.error("region", f"县市区“{name_text}”与行政区划代码“{code_text}”不一致")
             return

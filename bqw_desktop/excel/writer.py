@@ -330,7 +330,8 @@ def write_summary(
     single row when `by_org_type` is False), then a 合计 block over all regions; columns are
     level × status with a 小计 per level and a 合计 column. Regions, types, levels and
     statuses are (key, label) pairs in display order; counts for keys not listed are left
-    out. All numbers are values (no formulas), so the table reads back as it prints.
+    out (with no regions at all, a single block named `total_label` counts everything). All
+    numbers are values (no formulas), so the table reads back as it prints.
     `region_header` names the first column (县市区, or 市州 for a province's table)."""
     made_on = made_on or date.today()
     wb = Workbook()
@@ -342,7 +343,8 @@ def write_summary(
     row = layout.first_data_row
     for code, label in regions:
         row = _summary_block(ws, layout, row, label, counts, (code,), org_types, by_org_type)
-    all_codes = tuple(code for code, _ in regions)
+    # No regions listed: one block over everything counted (a county's own table).
+    all_codes = tuple(code for code, _ in regions) or tuple({key[0] for key in counts})
     _summary_block(ws, layout, row, total_label, counts, all_codes, org_types, by_org_type,
                    is_total=True)
     ws.freeze_panes = ws.cell(row=layout.first_data_row, column=layout.label_columns + 1)

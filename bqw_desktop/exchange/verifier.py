@@ -113,7 +113,7 @@ class PackageSummary:
         """
         labels = labels or {}
         counts = (
-            "，".join(f"{labels.get(t, t)} {n} 条" for t, n in sorted(self.record_counts.items())) or "无记录"
+            "，".join(f"{labels.get(t, t)} {n} 条" for t, n in sorted(self.record_counts.items()) if n) or "无记录"
         )
         text = (
             f"{self.sender_name}（{self.sender_code}）发给{self.recipient_name or self.recipient_code}"
@@ -148,6 +148,7 @@ class VerifiedPackage:
         staging: Path,
         trust: TrustStore,
         trust_updates: tuple[TrustUpdate, ...],
+        parsed: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
         self.path = path
         self.manifest = manifest
@@ -155,6 +156,9 @@ class VerifiedPackage:
         self.staging = staging
         self.trust = trust
         self.trust_updates = trust_updates
+        # Records parsed during verification, kept when the package is small enough that
+        # holding them costs less than parsing them again.
+        self._parsed = parsed
 
     @property
     def is_duplicate(self) -> bool:
@@ -170,6 +174,8 @@ class VerifiedPackage:
         """The records of one type (parsed JSON Lines), in file order; empty if absent."""
         if record_type not in self.record_types:
             return iter(())
+        if self._parsed is not None:
+            return iter(self._parsed.get(record_type, ()))
         return _iter_lines(self.staging / "records" / f"{record_type}.jsonl")
 
     def iter_records(self) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -207,7 +213,7 @@ def verify_package(
     *,
     trust: TrustStore,
     self_code: str,
-    last_sequence_from_sender: int | None,
+    last_sequence_from_sender: int | None | Callable[[str], int | None],
     staging_dir: Path | str,
     free_space_check: Callable[[Path], int] = disk_free_bytes,
     limits: Limits = Limits(),
@@ -216,7 +222,8 @@ def verify_package(
     """Check a package completely; return it staged, or raise PackageRefused.
 
     `last_sequence_from_sender` is the highest sequence accepted from this sender (None or 0:
-    none yet). Records of `signed_record_types` must each carry a valid decision signature.
+    none yet), or a function of the sender's code giving it (the database knows it per
+    sender, and the sender is known only once the manifest is read). Records of `signed_record_types` must each carry a valid decision signature.
     """
     path = Path(path)
     staging_dir = Path(staging_dir)
@@ -238,7 +245,7 @@ def verify_package(
                 size=size,
                 trust=trust,
                 self_code=self_code,
-                last=last_sequence_from_sender or 0,
+                last=last_sequence_from_sender,
                 staging_dir=staging_dir,
                 free_space_check=free_space_check,
                 limits=limits,
@@ -257,7 +264,7 @@ def _verify_open(
     size: int,
     trust: TrustStore,
     self_code: str,
-    last: int,
+    last: int | None | Callable[[str], int | None],
     staging_dir: Path,
     free_space_check: Callable[[Path], int],
     limits: Limits,
@@ -274,7 +281,8 @@ def _verify_open(
             )
         overlay, updates, notes = _admit_trust(trust, manifest, self_code=self_code, name=name)
         _check_sender(overlay, manifest, manifest_bytes, sig, name)
-        status, skipped = _check_sequence(manifest.sequence, last, name)
+        last_seq = last(manifest.sender.code) if callable(last) else last
+        status, skipped = _check_sequence(manifest.sequence, last_seq or 0, name)
         entries = check_members(manifest, infos, name, limits)
         total = sum(e.size for e in entries)
         free = free_space_check(staging_dir)
@@ -290,7 +298,8 @@ def _verify_open(
                 target.parent.mkdir(exist_ok=True)
                 with target.open("wb") as out:
                     copy_member(zf, infos[entry.path], entry, name, out)
-            counts = _check_records(staging, manifest, name, overlay, signed_record_types)
+            keep = sum(e.size for e in entries if e.record_type) <= _KEEP_PARSED_BYTES
+            counts, parsed = _check_records(staging, manifest, name, overlay, signed_record_types, keep=keep)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -318,6 +327,7 @@ def _verify_open(
         staging=staging,
         trust=overlay,
         trust_updates=tuple(updates),
+        parsed=parsed,
     )
 
 
@@ -589,23 +599,34 @@ def _check_records(
     name: str,
     trust: TrustStore,
     signed_types: frozenset[str],
-) -> dict[str, int]:
-    """Parse every JSON line of every records member; check counts and required signatures."""
+    *,
+    keep: bool = False,
+) -> tuple[dict[str, int], dict[str, list[dict[str, Any]]] | None]:
+    """Parse every JSON line of every records member; check counts and required signatures.
+
+    Returns the counts per type, and the parsed records when `keep` is true.
+    """
     counts: dict[str, int] = {}
+    parsed: dict[str, list[dict[str, Any]]] | None = {} if keep else None
     for entry in manifest.members:
         record_type = entry.record_type
         if record_type is None:
             continue
         n = 0
+        kept: list[dict[str, Any]] = []
         for n, record in _parse_lines(staging / entry.path, label=f"交换包 {name} 中 {entry.path}"):
             if record_type in signed_types:
                 verify_record(record, trust, label=f"交换包 {name} 中 {entry.path} 第 {n} 行的记录")
+            if keep:
+                kept.append(record)
         if n != entry.records:
             raise PackageRefused(
                 f"交换包 {name} 中 {entry.path} 有 {n} 条记录，清单写的是 {entry.records} 条，已拒绝。"
             )
         counts[record_type] = n
-    return counts
+        if parsed is not None:
+            parsed[record_type] = kept
+    return counts, parsed
 
 
 def _parse_lines(path: Path, *, label: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -650,6 +671,7 @@ def _refuse_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 _PARSE_BATCH_BYTES = 4 << 20
+_KEEP_PARSED_BYTES = 96 << 20  # a city package is about 20 MB of JSON Lines
 
 
 def _few(names: list[str]) -> str:

@@ -13,6 +13,7 @@ for it (`FontChain.runs`). A character that no font has is never printed as a bl
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Iterable
@@ -26,11 +27,15 @@ from bqw_desktop.errors import UserError
 
 __all__ = [
     "BODY_FONT",
+    "CUSTOMARY_FONTS",
     "TITLE_FONT",
     "FontChain",
     "FontSet",
+    "SystemFont",
+    "customary_fonts",
     "default_fontset",
     "ensure_printable",
+    "font_folders",
     "fonts_dir",
     "missing_characters",
     "register_font",
@@ -152,8 +157,7 @@ class FontChain:
         current = max(self.font_index(text[0]), 0)
         for i in range(1, len(text)):
             idx = self.font_index(text[i])
-            if idx < 0:
-                idx = 0
+            idx = max(idx, 0)
             if idx != current:
                 out.append((names[current], text[start:i]))
                 start, current = i, idx
@@ -269,3 +273,62 @@ def ensure_printable(texts: Iterable[str], fontset: FontSet) -> None:
             f"以下字符在所有打印字体中都没有字形，打印出来会是空白或方框：{listed}；"
             "请在设置中另选含这些字的字体，或核对录入内容后再打印。"
         )
+
+
+# --- the customary faces on an office's PC ----------------------------------------------------
+
+CUSTOMARY_FONTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("方正小标宋简体", ("fzxbsjw.ttf", "fzxbsk.ttf", "方正小标宋简体.ttf", "fzxiaobiaosong-b05s.ttf")),
+    ("仿宋_GB2312", ("仿宋_gb2312.ttf", "fs_gb2312.ttf", "fangsong_gb2312.ttf")),
+    ("仿宋", ("simfang.ttf",)),
+    ("宋体", ("simsun.ttc",)),
+    ("楷体_GB2312", ("楷体_gb2312.ttf", "kt_gb2312.ttf", "kaiti_gb2312.ttf")),
+    ("楷体", ("simkai.ttf",)),
+    ("黑体", ("simhei.ttf",)),
+    ("方正仿宋简体", ("fzfsjw.ttf",)),
+)
+"""Faces official documents customarily use, with the file names they are installed under."""
+
+
+@dataclass(frozen=True)
+class SystemFont:
+    """A font file found on this PC: its customary name, path and face index (for .ttc)."""
+
+    label: str
+    path: Path
+    index: int = 0
+
+
+def font_folders() -> list[Path]:
+    """The folders this PC keeps fonts in (Windows, then Linux and macOS places)."""
+    found: list[Path] = []
+    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    if windir:
+        found.append(Path(windir) / "Fonts")
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        found.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    home = Path.home()
+    found += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local" / "share" / "fonts",
+              home / ".fonts", Path("/Library/Fonts"), home / "Library" / "Fonts"]
+    return [f for f in found if f.is_dir()]
+
+
+def customary_fonts(folders: Iterable[Path] | None = None) -> list[SystemFont]:
+    """The customary faces (`CUSTOMARY_FONTS`) installed in `folders`, in that order.
+
+    Only TrueType files (.ttf, .ttc) are offered: reportlab embeds TrueType outlines only.
+    """
+    by_name: dict[str, Path] = {}
+    for folder in folders if folders is not None else font_folders():
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                if name.lower().endswith((".ttf", ".ttc")):
+                    by_name.setdefault(name.lower(), Path(root) / name)
+    out = []
+    for label, names in CUSTOMARY_FONTS:
+        for name in names:
+            if name in by_name:
+                out.append(SystemFont(label, by_name[name]))
+                break
+    return out

@@ -31,6 +31,7 @@ from bqw_desktop.printing.fonts import FontChain
 __all__ = [
     "GBT9704",
     "MM",
+    "Align",
     "Cell",
     "PageGeometry",
     "PageWriter",
@@ -40,6 +41,7 @@ __all__ = [
     "landscape_a4",
     "text_ops",
     "wrap",
+    "wrap_balanced",
 ]
 
 MM = 72.0 / 25.4  # points per millimetre
@@ -48,7 +50,7 @@ Align = Literal["left", "center", "right", "justify"]
 # 禁则: characters that may not begin a line, and those that may not end one.
 NO_LINE_START = frozenset("，。、；：？！）」』》〉】〕〗”’…—·％‰,.;:?!)]}%")
 NO_LINE_END = frozenset("（「『《〈【〔〖“‘([{")
-_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.\-/:@_+][A-Za-z0-9]+)*|.", re.S)
+_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.\-/:@_+][A-Za-z0-9]+)*|.", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def landscape_a4(margin_mm: float = 15.0) -> PageGeometry:
 _fonts_cache: dict[str, object] = {}
 
 
-def _font(name: str):  # noqa: ANN202 - reportlab's TTFont
+def _font(name: str):
     font = _fonts_cache.get(name)
     if font is None:
         font = _fonts_cache[name] = pdfmetrics.getFont(name)
@@ -114,11 +116,13 @@ def text_ops(
     *,
     align: Align = "left",
     char_space: float = 0.0,
+    bold: bool = False,
 ) -> str:
     """PDF operators drawing one line of `text` with its baseline at y.
 
     `align` says whether x is the left edge, the centre or the right edge of the line.
     `char_space` adds that many points after every character (for spaced titles).
+    `bold` thickens the strokes by outlining the glyphs (the bundled faces have no bold).
     """
     if not text:
         return ""
@@ -126,7 +130,7 @@ def text_ops(
         width = chain.width(text, size) + char_space * (len(text) - 1)
         x -= width / 2 if align == "center" else width
     doc = canvas._doc  # the document that collects the subsets; reportlab's text objects use it too
-    parts = [f"BT {x:.2f} {y:.2f} Td"]
+    parts = [f"q {size * 0.03:.2f} w BT 2 Tr {x:.2f} {y:.2f} Td" if bold else f"BT {x:.2f} {y:.2f} Td"]
     if char_space:
         parts.append(f"{char_space:.2f} Tc")
     for name, run in chain.runs(text):
@@ -135,7 +139,7 @@ def text_ops(
             parts.append(f"{font.getSubsetInternalName(subset, doc)} {size:g} Tf ({escapePDF(chunk)}) Tj")
     if char_space:
         parts.append("0 Tc")  # Tc outlives ET; later lines must not inherit it
-    parts.append("ET")
+    parts.append("0 Tr ET Q" if bold else "ET")
     return " ".join(parts)
 
 
@@ -149,14 +153,17 @@ def draw_text(
     *,
     align: Align = "left",
     char_space: float = 0.0,
+    bold: bool = False,
 ) -> None:
     """Draw one line of text at baseline y (see `text_ops`)."""
-    ops = text_ops(canvas, x, y, text, chain, size, align=align, char_space=char_space)
+    ops = text_ops(canvas, x, y, text, chain, size, align=align, char_space=char_space, bold=bold)
     if ops:
         canvas.addLiteral(ops)
 
 
-def draw_justified(canvas: Canvas, x: float, y: float, text: str, chain: FontChain, size: float, width: float) -> None:
+def draw_justified(
+    canvas: Canvas, x: float, y: float, text: str, chain: FontChain, size: float, width: float
+) -> None:
     """Draw a line spread evenly over `width` (the customary look of short form labels)."""
     if len(text) < 2:
         draw_text(canvas, x + width / 2, y, text, chain, size, align="center")
@@ -184,31 +191,56 @@ def wrap(text: str, width: float, chain: FontChain, size: float) -> list[str]:
     return lines
 
 
+def wrap_balanced(text: str, width: float, chain: FontChain, size: float) -> list[str]:
+    """Like `wrap`, but each paragraph's lines are made about equally long (for labels)."""
+    lines: list[str] = []
+    for para in text.split("\n"):
+        plain = wrap(para, width, chain, size) or [""]
+        if len(plain) > 1:
+            lo, hi = chain.width(para, size) / len(plain), width
+            while hi - lo > 1.0:  # narrowest width that still needs no more lines
+                mid = (lo + hi) / 2
+                if len(wrap(para, mid, chain, size)) > len(plain):
+                    lo = mid
+                else:
+                    hi = mid
+            plain = wrap(para, hi, chain, size)
+        lines.extend(plain)
+    return lines
+
+
 def _wrap_paragraph(para: str, limit: float, chain: FontChain) -> list[str]:
     if not para:
         return [""]
     cw = chain.char_width
+    tokens: list[str] = []
+    for token in _TOKEN.findall(para):
+        if len(token) > 1 and sum(cw(ch) for ch in token) > limit:
+            tokens.extend(token)  # a Latin run longer than a line breaks where it must
+        else:
+            tokens.append(token)
     out: list[str] = []
     line: list[str] = []
     used = 0.0
-    for token in _TOKEN.findall(para):
+    for token in tokens:
         tw = sum(cw(ch) for ch in token)
         if used + tw <= limit or not line:
-            if tw > limit and len(token) > 1:  # a Latin run longer than a line: break inside it
-                for ch in token:
-                    w = cw(ch)
-                    if line and used + w > limit:
-                        out.append("".join(line))
-                        line, used = [], 0.0
-                    line.append(ch)
-                    used += w
-            else:
-                line.append(token)
-                used += tw
+            line.append(token)
+            used += tw
             continue
         carry: list[str] = []
-        if token in NO_LINE_START and len(line) > 1:
-            carry.append(line.pop())
+        if token in NO_LINE_START:
+            while len(line) > 1 and line[-1] in NO_LINE_START:  # e.g. "），": all go down together
+                carry.insert(0, line.pop())
+            if len(line) > 1:
+                carry.insert(0, line.pop())
+            elif len(line[0]) > 1:  # one long Latin run: its last character goes down too
+                carry.insert(0, line[0][-1])
+                line[0] = line[0][:-1]
+            else:  # a lone character cannot give one away: the punctuation hangs in the margin
+                line.extend(carry + [token])
+                used = sum(cw(ch) for part in line for ch in part)
+                continue
         while len(line) > 1 and line[-1] in NO_LINE_END:
             carry.insert(0, line.pop())
         out.append("".join(line))
@@ -218,6 +250,11 @@ def _wrap_paragraph(para: str, limit: float, chain: FontChain) -> list[str]:
         used = sum(cw(ch) for part in line for ch in part)
     if line:
         out.append("".join(line))
+    if len(out) > 1 and len(out[-1]) == 1 and len(out[-2]) > 2 and not out[-1].isspace():
+        # a lone character on the last line looks like a slip: give it a companion
+        moved = out[-2][-1]
+        if ord(moved) >= 0x2E80 and moved not in NO_LINE_END and moved not in NO_LINE_START:
+            out[-2], out[-1] = out[-2][:-1], moved + out[-1]
     return out
 
 
@@ -421,7 +458,13 @@ class RuledTable:
         for cell in row.cells:
             chain = cell.chain or self.chain
             size = cell.size or self.size
-            cell.lines = [cell.text] if cell.justify else wrap(cell.text, cell.width - 2 * self.pad, chain, size)
+            inner = cell.width - 2 * self.pad
+            if cell.justify:
+                cell.lines = [cell.text]
+            elif cell.align == "center":
+                cell.lines = wrap_balanced(cell.text, inner, chain, size)
+            else:
+                cell.lines = wrap(cell.text, inner, chain, size)
             leading = self.leading * size / self.size
             height = max(height, len(cell.lines) * leading + 2 * self.pad)
         return height
@@ -459,7 +502,9 @@ class RuledTable:
             for cell in row.cells:
                 if cell.continued is not None:
                     chain = cell.chain or self.chain
-                    cell.lines = wrap(cell.continued, cell.width - 2 * self.pad, chain, cell.size or self.size)
+                    cell.lines = wrap(
+                        cell.continued, cell.width - 2 * self.pad, chain, cell.size or self.size
+                    )
                 else:
                     cell.lines = cell.lines[fit:]
             min_height = 0.0
@@ -514,6 +559,10 @@ class RuledTable:
         self._segment_top = self.w.y
         for header in self._headers:
             self._draw(header, [c.lines for c in header.cells], self._layout(header), paint=True)
+
+    def drop_headers(self) -> None:
+        """Stop repeating the header rows added so far (their part of the table is over)."""
+        self._headers = []
 
     def close(self, *, gap: float = 0.0) -> None:
         """Draw the heavy frame around the table's last part; leave `gap` points below it."""

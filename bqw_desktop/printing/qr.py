@@ -21,7 +21,7 @@ phone scanners read as UTF-8.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -33,7 +33,7 @@ from bqw_desktop.errors import UserError
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
 
-__all__ = ["QrMatrix", "encode", "draw_qr", "image_mask_operators"]
+__all__ = ["QrMatrix", "draw_qr", "encode", "image_mask_operators"]
 
 _LEVELS = {"L": ERROR_CORRECT_L, "M": ERROR_CORRECT_M, "Q": ERROR_CORRECT_Q, "H": ERROR_CORRECT_H}
 # Format-information bits of each level (ISO/IEC 18004 table 12): L=01, M=00, Q=11, H=10.
@@ -54,15 +54,27 @@ _MASKS = (
 
 @dataclass(frozen=True, slots=True)
 class QrMatrix:
-    """A finished symbol: `rows[r][c]` is "1" for a dark module; no quiet zone included."""
+    """A finished symbol, no quiet zone included.
+
+    `bits` holds the modules row by row, top row first, 1 for dark, each row padded with
+    zeros to `stride` bits (a whole number of bytes, as a 1-bit PDF image wants it).
+    """
 
     version: int
     size: int
-    rows: tuple[str, ...]
+    stride: int
+    bits: int
+
+    @property
+    def rows(self) -> tuple[str, ...]:
+        """Each row as a string of "0"/"1", "1" for a dark module."""
+        flat = format(self.bits, f"0{self.size * self.stride}b")
+        return tuple(flat[i : i + self.size] for i in range(0, len(flat), self.stride))
 
     def dark(self, row: int, col: int) -> bool:
         """Whether the module at (row, col) is dark."""
-        return self.rows[row][col] == "1"
+        shift = (self.size - 1 - row) * self.stride + (self.stride - 1 - col)
+        return (self.bits >> shift) & 1 == 1
 
 
 # --- Galois field GF(256), primitive polynomial x^8 + x^4 + x^3 + x^2 + 1 -----------------
@@ -86,7 +98,7 @@ def _gf_mul(a: int, b: int) -> int:
     return _EXP[_LOG[a] + _LOG[b]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rs_table(degree: int) -> tuple[int, ...]:
     """For each feedback byte f, the generator's lower coefficients times f as one integer."""
     gen = [1]
@@ -177,13 +189,14 @@ def _function_modules(version: int, level: str, mask: int) -> tuple[list[list[in
 @dataclass(frozen=True, slots=True)
 class _Layout:
     size: int
+    stride: int  # bits per row including padding
     data_modules: int
-    picker: itemgetter  # row-major: index of the data bit shown at each module, or the pad index
-    fixed: int  # dark function modules, as a row-major bit pattern
-    mask: int  # the mask over data modules, as a row-major bit pattern
+    picker: itemgetter  # row-major, padded: index of the data bit shown at each module, or the pad index
+    fixed: int  # dark function modules, as a row-major padded bit pattern
+    mask: int  # the mask over data modules, as a row-major padded bit pattern
 
 
-@lru_cache(maxsize=None)
+@cache
 def _layout(version: int, level: str, mask: int) -> _Layout:
     n = version * 4 + 17
     dark, func = _function_modules(version, level, mask)
@@ -204,27 +217,27 @@ def _layout(version: int, level: str, mask: int) -> _Layout:
     index_at = [[pad] * n for _ in range(n)]
     for i, (r, c) in enumerate(order):
         index_at[r][c] = i
-    flat = [index_at[r][c] for r in range(n) for c in range(n)]
-    fixed = int("".join(str(dark[r][c]) for r in range(n) for c in range(n)), 2)
+    stride = n + (-n) % 8
+    cols = range(stride)
+    flat = [index_at[r][c] if c < n else pad for r in range(n) for c in cols]
+    fixed = int("".join(str(dark[r][c]) if c < n else "0" for r in range(n) for c in cols), 2)
     mask_fn = _MASKS[mask]
     mask_bits = "".join(
-        "1" if (not func[r][c] and mask_fn(r, c)) else "0" for r in range(n) for c in range(n)
+        "1" if (c < n and not func[r][c] and mask_fn(r, c)) else "0" for r in range(n) for c in cols
     )
-    return _Layout(n, len(order), itemgetter(*flat), fixed, int(mask_bits, 2))
+    return _Layout(n, stride, len(order), itemgetter(*flat), fixed, int(mask_bits, 2))
 
 
 # --- Encoding --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _blocks(version: int, level: str) -> tuple[tuple[int, int], ...]:
     """(data codewords, error-correction codewords) of each block."""
-    return tuple(
-        (b.data_count, b.total_count - b.data_count) for b in rs_blocks(version, _LEVELS[level])
-    )
+    return tuple((b.data_count, b.total_count - b.data_count) for b in rs_blocks(version, _LEVELS[level]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _capacity(version: int, level: str) -> int:
     return sum(data for data, _ in _blocks(version, level))
 
@@ -259,7 +272,7 @@ def _codewords(payload: bytes, version: int, level: str) -> bytes:
     return bytes(_interleave(version, level)(data + b"".join(ec_parts)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _interleave(version: int, level: str) -> itemgetter:
     """Picks, from data blocks then EC blocks laid end to end, the codewords in symbol order."""
     blocks = _blocks(version, level)
@@ -291,10 +304,7 @@ def encode(text: str, *, level: str = "M", mask: int = DEFAULT_MASK, version: in
     total = layout.data_modules
     stream = format(int.from_bytes(words, "big"), f"0{8 * len(words)}b").ljust(total, "0") + "0"
     placed = int("".join(layout.picker(stream)), 2)
-    value = (placed ^ layout.mask) | layout.fixed
-    n = layout.size
-    flat = format(value, f"0{n * n}b")
-    return QrMatrix(version, n, tuple(flat[i : i + n] for i in range(0, n * n, n)))
+    return QrMatrix(version, layout.size, layout.stride, (placed ^ layout.mask) | layout.fixed)
 
 
 def image_mask_operators(matrix: QrMatrix) -> str:
@@ -305,9 +315,7 @@ def image_mask_operators(matrix: QrMatrix) -> str:
     ~15 KB of page content and several times the time to write and compress.
     """
     n = matrix.size
-    pad = "0" * ((-n) % 8)  # each image row starts on a byte boundary
-    bits = "".join(row + pad for row in matrix.rows)
-    data = int(bits, 2).to_bytes(len(bits) // 8, "big").hex()
+    data = matrix.bits.to_bytes(n * matrix.stride // 8, "big").hex()
     return f"BI /W {n} /H {n} /IM true /BPC 1 /D [1 0] /F /AHx ID\n{data}>\nEI"
 
 

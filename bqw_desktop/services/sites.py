@@ -19,7 +19,7 @@ from bqw_desktop.domain.vocab import (
     org_type_label,
 )
 from bqw_desktop.errors import UserError
-from bqw_desktop.services import offices, records
+from bqw_desktop.services import checklists, offices, records
 from bqw_desktop.services.context import Actor
 
 EDITABLE = ("name", "org_type", "org_kind", "region_code", "parent_org", "secretary",
@@ -139,7 +139,9 @@ def add_site(session: Session, actor: Actor, **fields: Any) -> Site:
         raise UserError(f"请填写{'、'.join(missing)}。")
     clean = validate(fields, scope=offices.scope_codes(office))
     clean["search_key"] = key_for(clean["name"], clean["region_code"], clean.get("secretary", ""))
-    return records.create(session, actor, Site, **clean)
+    site = records.create(session, actor, Site, **clean)
+    checklists.recount_progress(session, site.id)
+    return site
 
 
 def update_site(session: Session, actor: Actor, site_id: str, **changes: Any) -> Site:
@@ -154,6 +156,8 @@ def update_site(session: Session, actor: Actor, site_id: str, **changes: Any) ->
         clean["org_kind"] = None
     records.update(session, actor, site, **clean)
     site.search_key = key_for(site.name, site.region_code, site.secretary)
+    if {"org_type", "org_kind"} & clean.keys():
+        checklists.recount_progress(session, site.id)  # ticks outside the new checklist are kept apart
     return site
 
 

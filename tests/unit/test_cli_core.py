@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bqw_desktop.domain.catalogue import load_catalogue
+
 
 def run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bqw_desktop", *args], capture_output=True, text=True)
@@ -19,10 +21,11 @@ def test_init_add_list_check(tmp_path):
     assert added.returncode == 0, added.stderr
     site_id = json.loads(added.stdout)["id"]
     listed = json.loads(run("sites", "list", "--db", db, "--json").stdout)
+    checklist_size = len(load_catalogue().items_for("subdistrict"))
     assert listed == [{
         "id": site_id, "name": "星沙街道党工委", "org_type": "subdistrict", "org_kind": None,
         "region_code": "430121", "secretary": "", "member_count": None, "phone": "",
-        "owner_office": "430121", "level": None, "status": None, "ticks_met": 0, "ticks_total": 0,
+        "owner_office": "430121", "level": None, "status": None, "ticks_met": 0, "ticks_total": checklist_size,
     }]
     assert run("check", "--db", db).returncode == 0
 

@@ -79,11 +79,70 @@ def upgrade() -> None:
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_campaigns_owner_office'), ['owner_office'], unique=False)
 
+    op.create_table('exchange_conflicts',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('record_type', sa.String(length=32), nullable=False),
+    sa.Column('record_id', sa.String(length=36), nullable=False),
+    sa.Column('owner_office', sa.String(length=32), nullable=False),
+    sa.Column('sender_code', sa.String(length=32), nullable=False),
+    sa.Column('site_name', sa.String(length=200), nullable=False),
+    sa.Column('local', sa.Text(), nullable=False),
+    sa.Column('incoming', sa.Text(), nullable=False),
+    sa.Column('incoming_hash', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('resolution', sa.String(length=16), nullable=False),
+    sa.Column('detected_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_by', sa.String(length=64), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_exchange_conflicts'))
+    )
+    with op.batch_alter_table('exchange_conflicts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_exchange_conflicts_record_id'), ['record_id'], unique=False)
+
+    op.create_table('import_reports',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('sender_code', sa.String(length=32), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_reports'))
+    )
+    op.create_table('key_rotations',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('office_code', sa.String(length=32), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_key_rotations')),
+    sa.UniqueConstraint('office_code', 'sequence', name=op.f('uq_key_rotations_office_code'))
+    )
+    with op.batch_alter_table('key_rotations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_key_rotations_office_code'), ['office_code'], unique=False)
+
     op.create_table('meta',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_meta'))
     )
+    op.create_table('office_keys',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('office_code', sa.String(length=32), nullable=False),
+    sa.Column('public_key', sa.LargeBinary(), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('voucher_code', sa.String(length=32), nullable=True),
+    sa.Column('rotation', sa.Integer(), nullable=False),
+    sa.Column('retired', sa.Boolean(), nullable=False),
+    sa.Column('registered_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_office_keys')),
+    sa.UniqueConstraint('office_code', 'public_key', name=op.f('uq_office_keys_office_code'))
+    )
+    with op.batch_alter_table('office_keys', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_office_keys_office_code'), ['office_code'], unique=False)
+
     op.create_table('offices',
     sa.Column('code', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -114,6 +173,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_org_counts_owner_office'), ['owner_office'], unique=False)
         batch_op.create_index(batch_op.f('ix_org_counts_unit_code'), ['unit_code'], unique=False)
 
+    op.create_table('package_history',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('direction', sa.String(length=8), nullable=False),
+    sa.Column('sender_code', sa.String(length=32), nullable=False),
+    sa.Column('recipient_code', sa.String(length=32), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('record_count', sa.Integer(), nullable=False),
+    sa.Column('attachment_count', sa.Integer(), nullable=False),
+    sa.Column('counts', sa.Text(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.Column('acked_sequence', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_package_history'))
+    )
+    with op.batch_alter_table('package_history', schema=None) as batch_op:
+        batch_op.create_index('ix_package_history_peer', ['direction', 'sender_code', 'recipient_code'], unique=False)
+
+    op.create_table('peer_attachments',
+    sa.Column('peer_code', sa.String(length=32), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('peer_code', 'sha256', name=op.f('pk_peer_attachments'))
+    )
     op.create_table('people',
     sa.Column('name', sa.String(length=50), nullable=False),
     sa.Column('unit', sa.String(length=200), nullable=False),
@@ -132,6 +215,30 @@ def upgrade() -> None:
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_people_owner_office'), ['owner_office'], unique=False)
 
+    op.create_table('probable_duplicates',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('local_site_id', sa.String(length=36), nullable=False),
+    sa.Column('incoming_site_id', sa.String(length=36), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('region_code', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('detected_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_by', sa.String(length=64), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_probable_duplicates'))
+    )
+    with op.batch_alter_table('probable_duplicates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_probable_duplicates_incoming_site_id'), ['incoming_site_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_probable_duplicates_local_site_id'), ['local_site_id'], unique=False)
+
+    op.create_table('record_signatures',
+    sa.Column('record_type', sa.String(length=32), nullable=False),
+    sa.Column('record_id', sa.String(length=36), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('signature', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('record_type', 'record_id', name=op.f('pk_record_signatures'))
+    )
     op.create_table('sites',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('org_type', sa.String(length=16), nullable=False),
@@ -396,6 +503,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_verdicts_candidacy_id'), ['candidacy_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_verdicts_owner_office'), ['owner_office'], unique=False)
 
+    op.create_table('certificates',
+    sa.Column('number', sa.String(length=40), nullable=False),
+    sa.Column('candidacy_id', sa.String(length=36), nullable=False),
+    sa.Column('transition_id', sa.String(length=36), nullable=False),
+    sa.Column('level', sa.String(length=16), nullable=False),
+    sa.Column('site_name', sa.String(length=200), nullable=False),
+    sa.Column('award_date', sa.Date(), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.Column('revoked_reason', sa.Text(), nullable=False),
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('owner_office', sa.String(length=16), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_by', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['candidacy_id'], ['candidacies.id'], name=op.f('fk_certificates_candidacy_id_candidacies'), initially='DEFERRED', deferrable=True),
+    sa.ForeignKeyConstraint(['transition_id'], ['transitions.id'], name=op.f('fk_certificates_transition_id_transitions'), initially='DEFERRED', deferrable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates')),
+    sa.UniqueConstraint('number', name=op.f('uq_certificates_number'))
+    )
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificates_candidacy_id'), ['candidacy_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificates_owner_office'), ['owner_office'], unique=False)
+        batch_op.create_index(batch_op.f('ix_certificates_transition_id'), ['transition_id'], unique=False)
+
     op.create_table('rectification_closings',
     sa.Column('rectification_id', sa.String(length=36), nullable=False),
     sa.Column('closed_on', sa.Date(), nullable=False),
@@ -425,6 +560,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rectification_closings_owner_office'))
 
     op.drop_table('rectification_closings')
+    with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_certificates_transition_id'))
+        batch_op.drop_index(batch_op.f('ix_certificates_owner_office'))
+        batch_op.drop_index(batch_op.f('ix_certificates_candidacy_id'))
+
+    op.drop_table('certificates')
     with op.batch_alter_table('verdicts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_verdicts_owner_office'))
         batch_op.drop_index(batch_op.f('ix_verdicts_candidacy_id'))
@@ -485,17 +626,41 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sites_org_type'))
 
     op.drop_table('sites')
+    op.drop_table('record_signatures')
+    with op.batch_alter_table('probable_duplicates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_probable_duplicates_local_site_id'))
+        batch_op.drop_index(batch_op.f('ix_probable_duplicates_incoming_site_id'))
+
+    op.drop_table('probable_duplicates')
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_people_owner_office'))
 
     op.drop_table('people')
+    op.drop_table('peer_attachments')
+    with op.batch_alter_table('package_history', schema=None) as batch_op:
+        batch_op.drop_index('ix_package_history_peer')
+
+    op.drop_table('package_history')
     with op.batch_alter_table('org_counts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_org_counts_unit_code'))
         batch_op.drop_index(batch_op.f('ix_org_counts_owner_office'))
 
     op.drop_table('org_counts')
     op.drop_table('offices')
+    with op.batch_alter_table('office_keys', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_office_keys_office_code'))
+
+    op.drop_table('office_keys')
     op.drop_table('meta')
+    with op.batch_alter_table('key_rotations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_key_rotations_office_code'))
+
+    op.drop_table('key_rotations')
+    op.drop_table('import_reports')
+    with op.batch_alter_table('exchange_conflicts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_exchange_conflicts_record_id'))
+
+    op.drop_table('exchange_conflicts')
     with op.batch_alter_table('campaigns', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_campaigns_owner_office'))
 

@@ -1,0 +1,1 @@
+"""Dialogs; each receives what it needs in its constructor."""
