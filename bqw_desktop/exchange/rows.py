@@ -40,12 +40,12 @@ __all__ = [
 RECORD_TYPES: tuple[str, ...] = (
     "units", "org_counts", "campaigns", "quotas", "sites", "people", "candidacies", "transitions",
     "ticks", "verdicts", "assignments", "visits", "rectifications", "rectification_closings",
-    "ledger_entries", "attachment_links",
+    "ledger_entries", "certificates", "attachment_links",
 )
 
 # Decisions: each carries the signature of the office that made it.
 SIGNED_TYPES: frozenset[str] = frozenset(
-    {"campaigns", "quotas", "transitions", "verdicts", "rectification_closings"}
+    {"campaigns", "quotas", "transitions", "verdicts", "rectification_closings", "certificates"}
 )
 
 TYPE_LABELS: dict[str, str] = {
@@ -53,13 +53,13 @@ TYPE_LABELS: dict[str, str] = {
     "sites": "示范点", "people": "人员", "candidacies": "申报", "transitions": "审批步骤",
     "ticks": "自评", "verdicts": "评定", "assignments": "联系分工", "visits": "督导走访",
     "rectifications": "整改事项", "rectification_closings": "整改销号", "ledger_entries": "创建台账",
-    "attachment_links": "附件",
+    "certificates": "证书", "attachment_links": "附件",
 }
 
 # How a record reaches a site: the column naming the site, candidacy or rectification.
 SITE_COLUMN = {t: "site_id" for t in ("candidacies", "ticks", "assignments", "visits", "rectifications",
                                       "ledger_entries")}
-CANDIDACY_COLUMN = {"transitions": "candidacy_id", "verdicts": "candidacy_id"}
+CANDIDACY_COLUMN = {"transitions": "candidacy_id", "verdicts": "candidacy_id", "certificates": "candidacy_id"}
 RECTIFICATION_COLUMN = {"rectification_closings": "rectification_id"}
 UNIT_COLUMN = {"quotas": "unit_code", "org_counts": "unit_code", "units": "code"}
 

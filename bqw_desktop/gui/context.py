@@ -129,6 +129,22 @@ class MainWindowContext(QObject):
         self.update_actions()
         self.site_selected.emit(site_id)
 
+    def select_site(self, site_id: str) -> bool:
+        """Select a site in the register (lists use it on double-click); False when it is
+        filtered out or unknown, or there is no register."""
+        select = getattr(self.window, "select_site", None)
+        return bool(select(site_id)) if callable(select) else False
+
+    def selected_site_ids(self) -> list[str]:
+        """Ids of the sites selected in the register (at least the current one, if any)."""
+        table = getattr(self.window, "table", None)
+        model = getattr(self.window, "model", None)
+        if table is None or model is None or not hasattr(model, "site_id_at"):
+            return [self.current_site_id] if self.current_site_id else []
+        rows = sorted({index.row() for index in table.selectionModel().selectedRows()})
+        ids = [model.site_id_at(row) for row in rows]
+        return ids or ([self.current_site_id] if self.current_site_id else [])
+
     def shown_site_ids(self) -> list[str]:
         """Ids of the sites the register shows now (its filters applied), in display order.
 

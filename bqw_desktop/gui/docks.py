@@ -14,4 +14,5 @@ from __future__ import annotations
 from collections.abc import Callable
 
 DOCK_PLUGINS: list[tuple[str, str, Callable[..., object] | str, str]] = [
+    ("dueList", "待办事项", "bqw_desktop.gui.docks_due:DueListDock", "right"),
 ]

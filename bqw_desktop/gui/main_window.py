@@ -28,7 +28,7 @@ from bqw_desktop.db.engine import Database
 from bqw_desktop.domain.divisions import load_divisions
 from bqw_desktop.gui import docks, menus
 from bqw_desktop.gui.actions import ActionRunner
-from bqw_desktop.gui.changes import SITES, Changes, touches
+from bqw_desktop.gui.changes import CANDIDACIES, SITES, TICKS, Changes, touches
 from bqw_desktop.gui.context import EDIT, FILE, HELP, VIEW, MainWindowContext, resolve
 from bqw_desktop.gui.file_ops import FileOps
 from bqw_desktop.gui.models.site_table import COL_NAME, DEFAULT_WIDTHS, ID_ROLE, SiteTableModel
@@ -215,7 +215,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _changed(self, kinds: set[str]) -> None:
-        if touches(kinds, SITES):
+        # The register shows each site's progress (ticks) and level and status (candidacies) too.
+        if touches(kinds, SITES, TICKS, CANDIDACIES):
             self.reload_sites()
         if "*" in kinds:
             self.detail.refresh()

@@ -19,4 +19,7 @@ from collections.abc import Callable
 MENU_PLUGINS: list[Callable[..., None] | str] = [
     "bqw_desktop.gui.printing:install",
     "bqw_desktop.gui.excel:install",
+    "bqw_desktop.gui.exchange:install",
+    "bqw_desktop.gui.liaison_menu:install",
+    "bqw_desktop.gui.lifecycle_menu:install",
 ]

@@ -25,4 +25,9 @@ class SiteTab(Protocol):
 
 SITE_TABS: list[tuple[str, Callable[..., object] | str]] = [
     ("基本情况", "bqw_desktop.gui.tabs.particulars:ParticularsTab"),
+    ("创建目标", "bqw_desktop.gui.tabs.checklist:ChecklistTab"),
+    ("申报与创建", "bqw_desktop.gui.tabs.candidacies:CandidaciesTab"),
+    ("督查指导", "bqw_desktop.gui.tabs.visits:VisitsTab"),
+    ("创建台账", "bqw_desktop.gui.tabs.ledger:LedgerTab"),
+    ("联系人", "bqw_desktop.gui.tabs.people:PeopleTab"),
 ]

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
-from bqw_desktop.db.base import OwnedRecord, new_id, utc_now
+from bqw_desktop.db.base import OwnedRecord, new_ids, utc_now
 from bqw_desktop.domain.canonical import content_hash
 from bqw_desktop.services.records import content_columns
 
@@ -25,29 +25,33 @@ def owned_rows(model: type[OwnedRecord], rows: Iterable[dict[str, Any]], *, owne
                now: datetime | None = None) -> Iterator[dict[str, Any]]:
     """Complete each row as a version-1 record of `owner`, with its content hash.
 
-    Rows must give every content column without a default (defaults are filled here so the
-    hash covers exactly what is stored).
+    Every column is filled (defaults, else None), so rows of one batch share their keys:
+    an `executemany` takes its columns from the first row and would drop the others.
     """
     now = now or utc_now()
     columns = content_columns(model)
-    defaults = _defaults(model)
+    blank = _blank_row(model)
+    ids: list[str] = []
     for row in rows:
-        full = {**defaults, **row}
-        full.setdefault("id", new_id())
-        full.setdefault("owner_office", owner)
-        full.setdefault("deleted", False)
-        content = {key: full.get(key) for key in columns}
-        full.update(version=1, content_hash=content_hash(content), created_at=now, updated_at=now,
-                    updated_by=user)
+        full = {**blank, **row}
+        if full["id"] is None:
+            if not ids:
+                ids = new_ids(BATCH)
+            full["id"] = ids.pop()
+        if full["owner_office"] is None:
+            full["owner_office"] = owner
+        full.update(version=1, created_at=now, updated_at=now, updated_by=user)
+        full["content_hash"] = content_hash({key: full[key] for key in columns})
         yield full
 
 
-def _defaults(model: type[OwnedRecord]) -> dict[str, Any]:
-    out = {}
+def _blank_row(model: type[OwnedRecord]) -> dict[str, Any]:
+    """Each column's scalar default, or None; owned columns start unset."""
+    out: dict[str, Any] = {}
     for column in model.__table__.columns:  # type: ignore[attr-defined]
         default = column.default
-        if default is not None and default.is_scalar:
-            out[column.key] = default.arg
+        out[column.key] = default.arg if default is not None and default.is_scalar else None
+    out.update(id=None, owner_office=None, deleted=False)
     return out
 
 

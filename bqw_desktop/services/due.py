@@ -149,3 +149,7 @@ def reevaluations_due(session: Session, *, today: date) -> list[DueRow]:
 
 register_source("campaigns", campaign_milestones)
 register_source("reevaluations", reevaluations)
+
+
+# Capabilities that add rows to the due list register their source when imported.
+from bqw_desktop.services import visits  # noqa: E402,F401

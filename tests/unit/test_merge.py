@@ -421,3 +421,16 @@ def test_the_demo_produces_packages_between_demo_offices(tmp_path):
         names = sorted(s.scalars(select(Site.name)))
     province.close()
     assert names == ["星沙街道党工委", "雨花亭街道党工委"]
+
+
+def test_a_record_whose_values_do_not_fit_or_whose_hash_lies_is_refused(world, tmp_path):
+    county, city = world["430121"], world["430100"]
+    site_id = add_site(county)
+    record = exported(county, Site, site_id)
+    bad_value = rehash(record | {"member_count": "很多"})
+    with pytest.raises(PackageRefused, match="字段值无效"):
+        exchange.import_package(city.db, city.actor, craft(county, "430100", tmp_path, {"sites": [bad_value]}))
+    lying = record | {"secretary": "改过的"}  # content changed, hash kept
+    with pytest.raises(PackageRefused, match="内容与其校验值不符"):
+        exchange.import_package(city.db, city.actor, craft(county, "430100", tmp_path, {"sites": [lying]}))
+    assert held(city, Site, site_id) is None
