@@ -75,9 +75,10 @@ def test_plugins_add_a_tab_a_menu_action_and_a_dock(qtbot, monkeypatch, county_d
     print_action.trigger()
     assert triggered == [ids["黄花镇党委"]]
 
-    echo = win.detail.widget(1)
+    echo_index = [win.detail.tabText(i) for i in range(win.detail.count())].index("回显")
+    echo = win.detail.widget(echo_index)
     assert echo.shown == []  # hidden tabs load nothing
-    win.detail.setCurrentIndex(1)
+    win.detail.setCurrentIndex(echo_index)
     assert echo.shown == [ids["黄花镇党委"]]
     assert win.findChild(QDockWidget, "echoDock") is not None
 
