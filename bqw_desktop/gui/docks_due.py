@@ -12,9 +12,25 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bqw_desktop.domain.calendar import DEFAULT_WINDOW_DAYS
 from bqw_desktop.gui.changes import CANDIDACIES, SITES, VISITS, touches
@@ -22,9 +38,10 @@ from bqw_desktop.gui.context import MainWindowContext
 from bqw_desktop.services import due
 from bqw_desktop.services.due import DueRow
 
-COL_WHAT, COL_SUBJECT, COL_DUE, COL_WHEN = range(4)
-HEADERS = ("事项", "对象", "到期日", "情况")
-WIDTHS = (150, 190, 84, 70)
+# "how late" first: in a narrow dock it is what a clerk scans for
+COL_WHEN, COL_WHAT, COL_SUBJECT, COL_DUE = range(4)
+HEADERS = ("情况", "事项", "对象", "到期日")
+WIDTHS = (96, 96, 170, 80)
 WATCHED = (CANDIDACIES, SITES, VISITS, "campaigns", "rectifications", "quotas")
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -93,7 +110,7 @@ class DueModel(QAbstractItemModel):
             return None
         if index.internalId() == _GROUP:
             title, late, _rows = self.groups[index.row()]
-            if role == DISPLAY and index.column() == COL_WHAT:
+            if role == DISPLAY and index.column() == 0:
                 return title
             if role == FONT:
                 return self._bold
@@ -106,7 +123,7 @@ class DueModel(QAbstractItemModel):
         if role == ROW_ROLE:
             return row
         if role == DISPLAY:
-            return (row.label, row.subject, row.due.isoformat(), row.when_text)[column]
+            return (row.when_text, row.label, row.subject, row.due.isoformat())[column]
         if role == TOOLTIP:
             return f"{row.label}：{row.subject}\n{row.detail}"
         if role == FOREGROUND and late:
@@ -134,6 +151,7 @@ class DueListDock(QWidget):
         self.tree.setObjectName("dueTree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
+        self.tree.setIndentation(12)
         self.tree.setAlternatingRowColors(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -151,6 +169,9 @@ class DueListDock(QWidget):
         ctx.changes.changed.connect(self._changed)
         self.reload()
 
+    def sizeHint(self) -> QSize:
+        return QSize(sum(WIDTHS) - 20, 600)  # the due date may scroll: 情况 says the same
+
     def reload(self) -> None:
         """Re-read the due list for today."""
         self._stale = False
@@ -164,7 +185,7 @@ class DueListDock(QWidget):
 
     def open_index(self, index: QModelIndex) -> bool:
         """Select the row's site in the register (or open a campaign's calendar)."""
-        row: DueRow | None = index.siblingAtColumn(0).data(ROW_ROLE) if index.isValid() else None
+        row: DueRow | None = index.data(ROW_ROLE) if index.isValid() else None
         if row is None:
             return False
         if row.site_id:

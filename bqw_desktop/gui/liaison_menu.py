@@ -32,19 +32,20 @@ class LiaisonActions:
         return self.ctx.runner.read(site_name, self.ctx.current_site_id)
 
     def record_visit(self) -> None:
-        from bqw_desktop.gui.dialogs.visit_editor import VisitEditor
+        from bqw_desktop.gui.dialogs.visit_editor import VisitEditor, exec_once
 
         if self.ctx.current_site_id:
-            VisitEditor(self.ctx.runner, site_id=self.ctx.current_site_id, site_name=self._site_name(),
-                        parent=self.ctx.window).exec()
+            exec_once(VisitEditor(self.ctx.runner, site_id=self.ctx.current_site_id, site_name=self._site_name(),
+                                  parent=self.ctx.window))
 
     def add_ledger_entry(self) -> None:
         from bqw_desktop.gui.dialogs.ledger_entry import LedgerEntryDialog
+        from bqw_desktop.gui.dialogs.visit_editor import exec_once
         from bqw_desktop.gui.tabs.visits import attachment_store
 
         if self.ctx.current_site_id:
-            LedgerEntryDialog(self.ctx.runner, attachment_store(self.ctx), site_id=self.ctx.current_site_id,
-                              site_name=self._site_name(), parent=self.ctx.window).exec()
+            exec_once(LedgerEntryDialog(self.ctx.runner, attachment_store(self.ctx), site_id=self.ctx.current_site_id,
+                                        site_name=self._site_name(), parent=self.ctx.window))
 
     def people(self) -> QDialog:
         from bqw_desktop.gui.dialogs.people import PeopleDialog

@@ -176,3 +176,32 @@ def _horizontal():
     from PySide6.QtCore import Qt
 
     return Qt.Orientation.Horizontal
+
+
+def test_a_fork_shows_both_steps_and_can_only_be_acknowledged(pair, qtbot, settings, answers, tmp_path):
+    from bqw_desktop.services import candidacies
+
+    county, city = pair["430121"], pair["430100"]
+    with county.db.begin() as s:
+        site_id = sites.add_site(s, county.actor, name="星沙街道党工委", org_type="subdistrict").id
+        cand = candidacies.create_candidacy(s, county.actor, site_id=site_id, level="city").id
+        candidacies.advance(s, county.actor, candidacy_id=cand, to_status="recommended")
+    send(pair, "430121", "430100", tmp_path)
+    with city.db.begin() as s:
+        candidacies.advance(s, city.actor, candidacy_id=cand, to_status="returned", reason="材料不全")
+    with county.db.begin() as s:
+        candidacies.advance(s, county.actor, candidacy_id=cand, to_status="withdrawn")
+    send(pair, "430121", "430100", tmp_path)
+
+    window = open_window(city, qtbot, settings, answers)
+    dialog = window.ctx.exchange_actions.conflicts(show=False)
+    qtbot.addWidget(dialog)
+    tab = dialog.conflicts
+    assert tab.model.index(0, 0).data() == "申报分叉"
+    assert "分叉" in tab.description.text() and "撤回" in tab.description.text()
+    steps = compared(dialog)["步骤"]
+    assert {steps[0], steps[1]} == {"退回修改", "已撤回"} and steps[2]
+    assert tab.acknowledge.isVisibleTo(dialog) and not tab.take_incoming.isVisibleTo(dialog)
+    assert tab.resolve("acknowledge")
+    with city.db.sessions() as s:
+        assert exchange.list_conflicts(s) == []

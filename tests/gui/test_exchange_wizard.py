@@ -183,7 +183,8 @@ def test_import_wizard_verifies_previews_then_imports(pair, qtbot, settings, ans
     history = window.ctx.exchange_actions.history(show=False)
     qtbot.addWidget(history)
     assert history.model.rowCount() == 1
-    assert history.model.index(0, 0).data() == "收到" and history.model.index(0, 4).data() == "第 1 号"
+    assert history.model.index(0, 0).data() == "收到" and history.model.index(0, 3).data() == "第 1 号"
+    assert history.model.index(0, 1).data() == "长沙县委组织部（430121）"
     assert history.report_button.isEnabled()
     reports = window.ctx.exchange_actions.reports(report_id=report.report_id, show=False)
     qtbot.addWidget(reports)
@@ -226,6 +227,38 @@ def test_a_tampered_package_is_refused_with_its_reason_and_changes_nothing(pair,
     assert wizard.preview is None
     assert dump(city.db) == before
     assert names_shown(window) == set()
+
+
+def test_records_the_sender_may_not_send_are_listed_and_block_the_import(pair, qtbot, settings, answers,
+                                                                        tmp_path):
+    from bqw_desktop.domain.canonical import content_hash
+    from bqw_desktop.exchange import PackageContent, write_package
+    from bqw_desktop.exchange.outbox import next_sequence
+    from bqw_desktop.exchange.trust_db import own_identity, own_private_key
+    from bqw_desktop.services import records
+
+    county, city = pair["430121"], pair["430100"]
+    with county.db.begin() as s:
+        site = sites.add_site(s, county.actor, name="冒名示范点", org_type="village")
+        forged = records.exported(site) | {"owner_office": "430111", "id": "f" * 8 + site.id[8:]}
+        identity = own_identity(s)
+        sequence = next_sequence(s, sender="430121", recipient="430100")
+    forged["content_hash"] = content_hash({k: v for k, v in forged.items() if k not in ("version", "content_hash")})
+    content = PackageContent(sender=identity, recipient_code="430100", sequence=sequence, schema_version="",
+                             catalogue_version="", records={"sites": [{"record": forged}]})
+    package = write_package(content, own_private_key(county.db.path, identity), tmp_path / "forged.bqw")
+
+    window = open_window(city, qtbot, settings, answers)
+    wizard = start_import(window, qtbot, package)
+    wizard.next()
+    page = wizard.preview_page
+    assert wizard.currentPage() is page
+    refused = page.view.refused_model.stringList()
+    assert len(refused) == 1 and "冒名示范点" in refused[0]
+    assert page.view.refused_box.isVisibleTo(wizard)
+    assert page.view.model.count("sites", "refused") == 1
+    assert "不能导入" in page.note.text()
+    assert not page.isComplete()  # 导入 stays disabled
 
 
 def test_wizard_buttons_speak_chinese(pair, qtbot, settings, answers):

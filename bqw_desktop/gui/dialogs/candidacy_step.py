@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from bqw_desktop.domain.lifecycle import Status
 from bqw_desktop.services.quotas import QuotaLine
 
-REASON_HINTS = {
+REASON_HINTS: dict[str, str] = {
     Status.RETURNED: "请写明需要修改或补充的内容",
     Status.NOT_SELECTED: "请写明未入选的理由",
     Status.FAILED: "请写明考核未达标的理由",

@@ -142,9 +142,8 @@ class LedgerEntryDialog(QDialog):
                    "files": self.files_box}
         self.widgets = widgets
         for key in ORDER:
-            label = QLabel()
-            self.labels[key] = label
-            self.form.addRow(label, widgets[key])
+            self.labels[key] = QLabel()
+            self.form.addRow(self.labels[key], widgets[key])
         self.labels["kind"].setText(self.tr("台账类别 *"))
         self.labels["files"].setText(self.tr("附件"))
 
@@ -194,8 +193,9 @@ class LedgerEntryDialog(QDialog):
     def _read_only(self, owner: str) -> None:
         self.notice.setText(self.tr("该台账条目由单位 {owner} 登记，只有该单位可以修改；此处只能查看。").format(owner=owner))
         self.notice.show()
-        for widget in self.findChildren((QLineEdit, QComboBox, QDateEdit, QPushButton)):
-            widget.setEnabled(False)
+        for kind in (QLineEdit, QComboBox, QDateEdit, QPushButton):
+            for widget in self.findChildren(kind):
+                widget.setEnabled(False)
         for edit in (self.participants, self.body):
             edit.setReadOnly(True)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -36,7 +37,14 @@ from bqw_desktop.domain.liaison import ROLE_LABELS
 from bqw_desktop.domain.search_keys import SearchIndex, search_key
 from bqw_desktop.gui.actions import ActionRunner
 from bqw_desktop.gui.changes import PEOPLE
-from bqw_desktop.gui.dialogs.visit_editor import date_edit, error_label, ok_cancel, person_label, to_date
+from bqw_desktop.gui.dialogs.visit_editor import (
+    date_edit,
+    error_label,
+    exec_once,
+    ok_cancel,
+    person_label,
+    to_date,
+)
 from bqw_desktop.gui.models.visit_models import LiaisonSitesModel, LiaisonSummaryModel, PeopleModel
 from bqw_desktop.gui.tabs.visits import make_table, select_first, selected_row
 from bqw_desktop.services import people
@@ -123,9 +131,11 @@ class AssignDialog(QDialog):
         self.person = QComboBox()
         self.person.setEditable(True)
         self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.person.lineEdit().setPlaceholderText(self.tr("输入姓名查找，或从列表中选择"))
-        self.person.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-        self.person.completer().setCompletionMode(self.person.completer().CompletionMode.PopupCompletion)
+        typed, completer = self.person.lineEdit(), self.person.completer()
+        assert typed is not None and completer is not None  # an editable combo has both
+        typed.setPlaceholderText(self.tr("输入姓名查找，或从列表中选择"))
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self._fill_people(None)
         new_person = QPushButton(self.tr("新增人员…"))
         new_person.clicked.connect(self.new_person)
@@ -134,12 +144,12 @@ class AssignDialog(QDialog):
         row.addWidget(new_person)
         self.start = date_edit(today or date.today())
         self.start.setMaximumWidth(140)
-        now = QLabel(self.tr("现任：{who}，自 {since}").format(who=current.person_name, since=current.start_date.isoformat())
-                     if current else self.tr("现任：未明确"))
+        now = QLabel(self.tr("{who}，自 {since}").format(who=current.person_name, since=current.start_date.isoformat())
+                     if current else self.tr("未明确"))
         form = QFormLayout()
         form.addRow(self.tr("示范点"), QLabel(site_name))
         form.addRow(self.tr("职责"), QLabel(label))
-        form.addRow("", now)
+        form.addRow(self.tr("现任"), now)
         form.addRow(self.tr("新任人员 *"), row)
         form.addRow(self.tr("起始日期 *"), self.start)
         hint = QLabel(self.tr("保存后，现任人员的任职在起始日期结束，历史记录保留。") if current else "")
@@ -165,7 +175,7 @@ class AssignDialog(QDialog):
     def new_person(self) -> None:
         typed = self.person.currentText() if self.person.currentIndex() < 0 else ""
         editor = PersonEditor(self.runner, name=typed, parent=self)
-        if editor.exec() and editor.person_id:
+        if exec_once(editor) and editor.person_id:
             self._fill_people(editor.person_id)
 
     def selected_person(self) -> str | None:
@@ -383,14 +393,14 @@ class PeopleDialog(QDialog):
     # Commands ---------------------------------------------------------------------------
     def add_person(self) -> None:
         editor = PersonEditor(self.runner, name=self.search.text().strip(), parent=self)
-        if editor.exec() and editor.person_id:
+        if exec_once(editor) and editor.person_id:
             self.search.clear()
             select_first(self.people_view, lambda p: p.id == editor.person_id)
 
     def edit_person(self) -> None:
         person = selected_row(self.people_view)
         if person is not None:
-            PersonEditor(self.runner, person=person, parent=self).exec()
+            exec_once(PersonEditor(self.runner, person=person, parent=self))
 
     def delete_person(self) -> None:
         person = selected_row(self.people_view)

@@ -207,7 +207,9 @@ class QuotaDialog(QDialog):
             self.table.horizontalHeader().resizeSection(column, width)
         self.usage_model = UsageModel(self)
         self.usage_table = self._table(self.usage_model)
-        self.usage_table.horizontalHeader().resizeSection(0, 200)
+        for column, width in enumerate(UsageModel.WIDTHS):
+            self.usage_table.horizontalHeader().resizeSection(column, width)
+        self.usage_table.horizontalHeader().setStretchLastSection(False)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.table)
         self.pages.addWidget(self.usage_table)
@@ -287,7 +289,7 @@ class QuotaDialog(QDialog):
         assert state is not None
         allots = state.plan is not None
         self.pages.setCurrentIndex(0 if allots else 1)
-        self.campaign.setText(self.tr("批次：{c}").format(c=state.campaign) if state.campaign
+        self.campaign.setText(state.campaign if state.campaign
                               else self.tr("尚未设置批次；保存分配方案时按通知的日程建立批次。"))
         writable = not self.runner.read_only_reason
         for widget in (self.total_caption, self.total_spin, self.adjust_button, self.reset_button,
@@ -313,7 +315,7 @@ class QuotaDialog(QDialog):
             self.model.set_allocation(None)
             self.usage_model.set_rows(state.lines)
             self.summary.setText("")
-            self.message.setText(self.tr("{why}以下为本单位收到的{level}示范点名额及使用情况。").format(
+            self.message.setText(self.tr("{why}以下为本单位及上级单位的{level}示范点名额及使用情况。").format(
                 why=state.message, level=LEVEL_LABELS[self.current_level()]))
         self.message.setVisible(bool(self.message.text()))
 

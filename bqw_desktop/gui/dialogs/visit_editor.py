@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,15 @@ from bqw_desktop.services.visits import RectificationInput, RectificationRow, Vi
 
 DEFAULT_DAYS_TO_RECTIFY = 30
 COL_DESCRIPTION, COL_DUE, COL_RESPONSIBLE = range(3)
+
+
+def exec_once(dialog: QDialog) -> bool:
+    """Run a modal dialog, then free it: a parented dialog would otherwise live as long as
+    its parent, one more for every time the clerk opens it."""
+    try:
+        return bool(dialog.exec())
+    finally:
+        dialog.deleteLater()
 
 
 def to_qdate(value: date) -> QDate:
@@ -141,7 +151,7 @@ class VisitEditor(QDialog):
         self.pick_visitor.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.pick_visitor)
         for person in self.people:
-            menu.addAction(person_label(person), lambda name=person.name: self.add_visitor(name))
+            menu.addAction(person_label(person), partial(self.add_visitor, person.name))
         if not self.people:
             menu.addAction(self.tr("（名册中还没有人员）")).setEnabled(False)
         self.pick_visitor.setMenu(menu)
@@ -267,8 +277,9 @@ class VisitEditor(QDialog):
         self.notice.setText(self.tr("该走访记录由单位 {owner} 登记，只有该单位可以修改；此处只能查看。"
                                     "整改销号请在“督查指导”页选中事项后进行。").format(owner=owner))
         self.notice.show()
-        for widget in self.findChildren((QLineEdit, QComboBox, QDateEdit, QToolButton, QPushButton)):
-            widget.setEnabled(False)
+        for kind in (QLineEdit, QComboBox, QDateEdit, QToolButton, QPushButton):
+            for widget in self.findChildren(kind):
+                widget.setEnabled(False)
         for edit in (self.observations, self.problems):
             edit.setReadOnly(True)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()

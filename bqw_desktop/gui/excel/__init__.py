@@ -11,19 +11,32 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from bqw_desktop.errors import UserError
-from bqw_desktop.excel.templates import ORG_COUNTS, SITES, write_template
 from bqw_desktop.gui.context import MainWindowContext
-from bqw_desktop.gui.excel.import_dialog import ImportDialog, ask_save_path
-from bqw_desktop.gui.tasks import run_with_progress
-from bqw_desktop.services import excel_export, excel_import, offices, quotas
 
+if TYPE_CHECKING:
+    from bqw_desktop.gui.excel.import_dialog import ImportDialog
+
+# The Excel modules (openpyxl: 0.4 s) load on first use, not with the window.
 MENU = "表格"
+SITES, ORG_COUNTS = "sites", "org-counts"  # template kinds, as in excel.templates
+
+
+def ask_save_path(parent: QWidget | None, title: str, name: str) -> Path | None:
+    from bqw_desktop.gui.excel.import_dialog import ask_save_path as ask
+
+    return ask(parent, title, name)
+
+
+def import_dialog(*args: Any, **kwargs: Any) -> ImportDialog:
+    from bqw_desktop.gui.excel.import_dialog import ImportDialog
+
+    return ImportDialog(*args, **kwargs)
 
 
 def tr(text: str) -> str:
@@ -56,7 +69,7 @@ class ExcelActions:
         self.ctx = ctx
         self.ask_save_path: Callable[[QWidget | None, str, str], Path | None] = ask_save_path
         self.inform: Callable[[QWidget | None, str], None] = inform
-        self.dialog_factory: Callable[..., ImportDialog] = ImportDialog
+        self.dialog_factory: Callable[..., ImportDialog] = import_dialog
         self.last_dialog: ImportDialog | None = None
 
     # Import ------------------------------------------------------------------------------
@@ -72,6 +85,9 @@ class ExcelActions:
 
     # Templates --------------------------------------------------------------------------
     def template(self, kind: str) -> Path | None:
+        from bqw_desktop.excel.templates import write_template
+        from bqw_desktop.services import excel_export, excel_import, offices, quotas
+
         name = "示范点名单导入模板.xlsx" if kind == SITES else "基层党组织数导入模板.xlsx"
         out = self.ask_save_path(self.ctx.window, tr("保存导入模板"), name)
         if out is None:
@@ -96,6 +112,9 @@ class ExcelActions:
     # Exports ----------------------------------------------------------------------------
     def export(self, kind: str, *, site_ids: Sequence[str] | None = None, background: bool = True) -> Path | None:
         """Save one export; the register and site lists follow the register's filter."""
+        from bqw_desktop.gui.tasks import run_with_progress
+        from bqw_desktop.services import excel_export
+
         label = excel_export.KIND_LABELS[kind]
         office = self.ctx.office
         start = f"{office.name}{label}{date.today():%Y%m%d}.xlsx"

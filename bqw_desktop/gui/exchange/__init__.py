@@ -9,21 +9,29 @@ with `show=False`, so tests drive them directly.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog
 
 from bqw_desktop.gui.context import MainWindowContext
-from bqw_desktop.gui.exchange.common import tr
-from bqw_desktop.gui.exchange.conflicts import ConflictsDialog
-from bqw_desktop.gui.exchange.export_wizard import ExportWizard
-from bqw_desktop.gui.exchange.history import PackageHistoryDialog, ReportsDialog
-from bqw_desktop.gui.exchange.import_wizard import ImportWizard
-from bqw_desktop.gui.exchange.keys import KeysDialog
+
+# The windows (and the exchange services with their cryptography) load when first opened,
+# not at start-up.
+if TYPE_CHECKING:
+    from bqw_desktop.gui.exchange.conflicts import ConflictsDialog
+    from bqw_desktop.gui.exchange.export_wizard import ExportWizard
+    from bqw_desktop.gui.exchange.history import PackageHistoryDialog, ReportsDialog
+    from bqw_desktop.gui.exchange.import_wizard import ImportWizard
+    from bqw_desktop.gui.exchange.keys import KeysDialog
 
 __all__ = ["MENU", "ExchangeActions", "install"]
 
 MENU = "数据交换"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Exchange", text)
 
 
 class ExchangeActions:
@@ -41,11 +49,15 @@ class ExchangeActions:
         return dialog
 
     def export_package(self, *, show: bool = True) -> ExportWizard:
+        from bqw_desktop.gui.exchange.export_wizard import ExportWizard
+
         wizard = ExportWizard(self.ctx.runner, settings=self.ctx.settings, parent=self.ctx.window,
                               background=self.background)
         return self._open(wizard, show)
 
     def import_package(self, path: Path | None = None, *, show: bool = True) -> ImportWizard:
+        from bqw_desktop.gui.exchange.import_wizard import ImportWizard
+
         wizard = ImportWizard(self.ctx.runner, path=path, settings=self.ctx.settings,
                               open_conflicts=self.conflicts, parent=self.ctx.window, background=self.background)
         if show and path is None:
@@ -53,19 +65,27 @@ class ExchangeActions:
         return self._open(wizard, show)
 
     def history(self, *, show: bool = True) -> PackageHistoryDialog:
+        from bqw_desktop.gui.exchange.history import PackageHistoryDialog
+
         dialog = PackageHistoryDialog(self.ctx.runner, open_report=lambda rid: self.reports(report_id=rid),
                                       parent=self.ctx.window)
         return self._open(dialog, show)
 
     def reports(self, *, report_id: int | None = None, show: bool = True) -> ReportsDialog:
+        from bqw_desktop.gui.exchange.history import ReportsDialog
+
         dialog = ReportsDialog(self.ctx.runner, report_id=report_id, settings=self.ctx.settings,
                                parent=self.ctx.window)
         return self._open(dialog, show)
 
     def conflicts(self, *, show: bool = True) -> ConflictsDialog:
+        from bqw_desktop.gui.exchange.conflicts import ConflictsDialog
+
         return self._open(ConflictsDialog(self.ctx.runner, parent=self.ctx.window), show)
 
     def keys(self, *, show: bool = True) -> KeysDialog:
+        from bqw_desktop.gui.exchange.keys import KeysDialog
+
         return self._open(KeysDialog(self.ctx.runner, settings=self.ctx.settings, parent=self.ctx.window), show)
 
 

@@ -44,7 +44,6 @@ from bqw_desktop.gui.exchange.common import (
     inform,
     plain_table,
     set_banner,
-    tier_label,
     tr,
 )
 from bqw_desktop.gui.exchange.models import OfficeModel
@@ -89,7 +88,6 @@ class RotateConfirm(QDialog):
         layout.addWidget(banner(tr(ROTATE_WARNING), NOTE_STYLE))
         layout.addWidget(QLabel(tr("确需更换，请在下面输入“{words}”四个字：").format(words=ROTATE_WORDS)))
         self.words = QLineEdit()
-        self.words.setPlaceholderText(ROTATE_WORDS)
         layout.addWidget(self.words)
         self.buttons = QDialogButtonBox()
         self.ok = self.buttons.addButton(tr("更换密钥"), QDialogButtonBox.ButtonRole.AcceptRole)
@@ -172,8 +170,7 @@ class TrustCardDialog(QDialog):
             self._update()
             return False
         self.status.hide()
-        self.card_label.setText(tr("这是 {name}（{code}，{tier}）的身份卡。").format(
-            name=self.card.name, code=self.card.code, tier=tier_label(self.card.tier)))
+        self.card_label.setText(tr("这是{name}（{code}）的身份卡。").format(name=self.card.name, code=self.card.code))
         self._update()
         return True
 
@@ -240,7 +237,7 @@ class KeysDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(QLabel(tr("已知密钥的单位：")))
         self.model = OfficeModel(self)
-        self.table = plain_table(self.model, widths=(200, 80, 130, 230, 200))
+        self.table = plain_table(self.model, widths=(170, 70, 120, 220, 190))
         layout.addWidget(self.table, 1)
         close_row = QHBoxLayout()
         close_row.addStretch(1)
@@ -253,8 +250,7 @@ class KeysDialog(QDialog):
     def reload(self) -> None:
         me, known = self.runner.read(lambda s: (offices.this_office(s), exchange.known_offices(s)))
         self.office = me
-        self.office_label.setText(tr("本单位：{name}（{code}，{tier}）").format(
-            name=me.name, code=me.code, tier=tier_label(me.tier)))
+        self.office_label.setText(tr("本单位：{name}（{code}）").format(name=me.name, code=me.code))
         own = next((o for o in known if o.trust == "self"), None)
         self.fingerprint.setText(readable(own.fingerprint if own else me.fingerprint))
         self.model.names = {o.code: o.name for o in known}

@@ -150,27 +150,20 @@ class OutcomeModel(RowsModel):
 class HistoryModel(RowsModel):
     """Packages sent and received (`HistoryRow`), newest first."""
 
-    HEADERS = ("方向", "对方单位", "发送单位", "接收单位", "编号", "记录数", "附件数", "时间", "经办人", "文件名")
-    NUMERIC = frozenset({4, 5, 6})
+    HEADERS = ("方向", "发送单位", "接收单位", "编号", "记录数", "附件数", "时间", "经办人", "文件名")
+    NUMERIC = frozenset({3, 4, 5})
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.names: dict[str, str] = {}
 
     def text(self, row: HistoryRow, column: int) -> str:
-        values: tuple[Callable[[HistoryRow], str], ...] = (
-            lambda r: self.tr("发出") if r.direction == "sent" else self.tr("收到"),
-            lambda r: r.peer_name,
-            lambda r: office_label(r.sender_code, self.names),
-            lambda r: office_label(r.recipient_code, self.names),
-            lambda r: f"第 {r.sequence} 号",
-            lambda r: str(r.record_count),
-            lambda r: str(r.attachment_count),
-            lambda r: local_time(r.at),
-            lambda r: r.actor,
-            lambda r: r.file_name,
-        )
-        return values[column](row)
+        if column == 0:
+            return self.tr("发出") if row.direction == "sent" else self.tr("收到")
+        if column in (1, 2):
+            return office_label(row.sender_code if column == 1 else row.recipient_code, self.names)
+        return (f"第 {row.sequence} 号", str(row.record_count), str(row.attachment_count), local_time(row.at),
+                row.actor, row.file_name)[column - 3]
 
     def tooltip(self, row: HistoryRow, column: int) -> str | None:
         parts = [f"{TYPE_LABELS.get(t, t)} {n} 条" for t, n in row.counts.items() if n]

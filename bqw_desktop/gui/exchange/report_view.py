@@ -84,8 +84,9 @@ class ReportView(QWidget):
         layout.addWidget(self.heading)
 
         self.model = OutcomeModel(self)
-        self.table = plain_table(self.model, widths=(120, 64, 64, 64, 64, 64), stretch_last=False)
+        self.table = plain_table(self.model, widths=(110, 56, 56, 56, 56, 56), stretch_last=False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumWidth(110 + 5 * 56 + 24)  # the type names never shrink to "…"
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.names = QPlainTextEdit()
         self.names.setReadOnly(True)

@@ -7,7 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from bqw_desktop.domain.lifecycle import Status
@@ -303,6 +310,7 @@ class UsageModel(_PlainTable):
     """Places used and allotted per unit (`services.quotas.QuotaLine`)."""
 
     HEADERS = ("单位", "已用", "名额", "剩余")
+    WIDTHS = (220, 90, 90, 90)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
         if not index.isValid():
@@ -318,7 +326,10 @@ class UsageModel(_PlainTable):
                 return str(line.used)
             if line.allotted is None:
                 return _tr("未分配") if column == U_ALLOTTED else ""
-            return str(line.allotted if column == U_ALLOTTED else line.allotted - line.used)
+            if column == U_ALLOTTED:
+                return str(line.allotted)
+            left = line.allotted - line.used
+            return str(left) if left >= 0 else _tr("超出{n}").format(n=-left)
         if role == ALIGN and column != U_NAME:
             return RIGHT
         if role == FOREGROUND and column in (U_USED, U_LEFT) and line.allotted is not None \

@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from bqw_desktop.domain.ratings import RATING_LABELS, Rating
@@ -20,7 +27,7 @@ from bqw_desktop.services.checklists import ChecklistView, ItemView, OrphanView,
 
 COL_TEXT, COL_RATING, COL_NOTE, COL_FILES, COL_BY, COL_VERDICT = range(6)
 HEADERS = ("目标与条目", "自评", "佐证说明", "附件", "填写人", "考核评定（上级）")
-DEFAULT_WIDTHS = (420, 130, 200, 40, 64, 130)
+DEFAULT_WIDTHS = (380, 110, 200, 40, 64, 130)
 ORPHAN_HEADING = "原类型/旧版目录的评定（保留）"
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -34,7 +41,7 @@ ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 3
 KIND_ROLE = Qt.ItemDataRole.UserRole + 4
 
 HEADING, ITEM, ORPHAN = "heading", "item", "orphan"
-RATING_COLOURS = {Rating.MET: QColor("#1b7f3b"), Rating.BASIC: QColor("#9a6b00"),
+RATING_COLOURS: dict[str, QColor] = {Rating.MET: QColor("#1b7f3b"), Rating.BASIC: QColor("#9a6b00"),
                   Rating.UNMET: QColor("#b3261e"), Rating.NONE: QColor("#777777")}
 GREY = QBrush(QColor("#6b6b6b"))
 _NO_PARENT = 0  # internal id of a heading; an item's is its heading's position + 1

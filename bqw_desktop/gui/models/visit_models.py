@@ -227,11 +227,11 @@ def closing_text(item: RectificationRow, office_code: str) -> str:
 
 def status_text(item: RectificationRow) -> str:
     if item.status == RectificationStatus.OVERDUE:
-        return f"{item.status_label}（{item.days_overdue} 天）"
+        return f"{item.status_label} {item.days_overdue} 天"
     return item.status_label
 
 
-STATUS_COLOURS = {RectificationStatus.OVERDUE: RED, RectificationStatus.CLOSED: GREEN,
+STATUS_COLOURS: dict[str, QColor] = {RectificationStatus.OVERDUE: RED, RectificationStatus.CLOSED: GREEN,
                   RectificationStatus.OPEN: ORANGE}
 
 
@@ -247,7 +247,7 @@ class RectificationTableModel(RowsModel):
             Column("整改事项", lambda r: r.description, width=200),
             Column("整改期限", lambda r: day(r.due_date), lambda r: r.due_date, CENTER, 90),
             Column("责任人", lambda r: r.responsible, width=80),
-            Column("状态", status_text, lambda r: (r.status, -r.days_overdue), CENTER, 100),
+            Column("状态", status_text, lambda r: (r.status, -r.days_overdue), CENTER, 116),
             Column("销号情况", lambda r: closing_text(r, office_code), width=200),
         )
         super().__init__(parent)

@@ -141,14 +141,14 @@ class CandidaciesTab(QWidget):
         self.history.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
 
         detail = QWidget()
-        column = QVBoxLayout(detail)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.status_label)
-        column.addWidget(self.quota_label)
-        column.addWidget(self.conflict_label)
-        column.addLayout(self.steps_row)
-        column.addWidget(QLabel(self.tr("办理记录（按办理顺序；红色为冲突，划线为已撤销）：")))
-        column.addWidget(self.history, 1)
+        rows = QVBoxLayout(detail)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addWidget(self.status_label)
+        rows.addWidget(self.quota_label)
+        rows.addWidget(self.conflict_label)
+        rows.addLayout(self.steps_row)
+        rows.addWidget(QLabel(self.tr("办理记录（按办理顺序；红色为冲突，划线为已撤销）：")))
+        rows.addWidget(self.history, 1)
         upper = QWidget()
         upper.setLayout(top)
         top.setContentsMargins(0, 0, 0, 0)
@@ -228,7 +228,7 @@ class CandidaciesTab(QWidget):
             self.steps_caption.hide()
             self.undo_button.hide()
             return
-        waiting = f"　{view.waiting}" if view.waiting else ""
+        waiting = f"　{view.waiting}" if view.waiting and not view.conflict else ""
         self.status_label.setText(self.tr("{level}申报：{status}{waiting}").format(
             level=LEVEL_LABELS.get(view.level, view.level), status=view.status_label, waiting=waiting))
         self.quota_label.setText(self.tr("名额：{text}").format(text=view.quota.text) if view.quota else "")
@@ -248,6 +248,8 @@ class CandidaciesTab(QWidget):
         self.undo_button.setVisible(own is not None)
         self.undo_button.setEnabled(writable)
         if own is not None:
+            label = self.history_model.text(own, 0)
+            self.undo_button.setText(self.tr("撤销本单位的上一步（{step}）").format(step=label))
             self.undo_button.setToolTip(self.tr("撤销本单位办理的“{step}”（{day}）").format(
                 step=own.status_label, day=own.acted_on.isoformat() if own.acted_on else ""))
 
@@ -283,7 +285,7 @@ class CandidaciesTab(QWidget):
         if view is None or own is None or own.transition_id is None:
             return False
         question = self.tr("确定撤销本单位对示范点“{site}”办理的“{step}”吗？撤销记录会保留在审计日志中。").format(
-            site=view.site_name, step=own.status_label)
+            site=view.site_name, step=self.history_model.text(own, 0))
         if not self.ctx.runner.ask(self, self.tr("撤销办理"), question):
             return False
         return self.ctx.runner.run(self, candidacies.reverse, transition_id=own.transition_id,

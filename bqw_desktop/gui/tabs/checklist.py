@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -57,7 +56,6 @@ from bqw_desktop.gui.changes import CANDIDACIES, SITES, TICKS, touches
 from bqw_desktop.gui.context import MainWindowContext
 from bqw_desktop.gui.models.checklist_model import (
     COL_RATING,
-    COL_TEXT,
     DEFAULT_WIDTHS,
     HEADING,
     ITEM,
@@ -143,10 +141,10 @@ def open_url(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class ProgressDelegate(QStyledItemDelegate):
+class ChecklistDelegate(QStyledItemDelegate):
     """Draws a heading's progress as a bar; items use the rating combo (see `editable`)."""
 
-    def __init__(self, save: Callable[[str, str], None], parent: QWidget | None = None) -> None:
+    def __init__(self, save: Callable[[str, str], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.save = save
         self.editable = False
@@ -161,7 +159,7 @@ class ProgressDelegate(QStyledItemDelegate):
         bar.minimum, bar.maximum, bar.progress = 0, 100, int(percent)  # type: ignore[attr-defined]
         bar.text = str(index.data())  # type: ignore[attr-defined]
         bar.textVisible = True  # type: ignore[attr-defined]
-        bar.state = QStyle.StateFlag.State_Enabled  # type: ignore[attr-defined]
+        bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal  # type: ignore[attr-defined]
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -170,7 +168,7 @@ class ProgressDelegate(QStyledItemDelegate):
             size.setHeight(max(size.height(), option.fontMetrics.height() + 12))  # type: ignore[attr-defined]
         return size
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # type: ignore[override]
                      index: QModelIndex | QPersistentModelIndex) -> QWidget | None:
         if not self.editable or index.data(KIND_ROLE) != ITEM:
             return None
@@ -237,13 +235,12 @@ class ChecklistTab(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
-        self.delegate = ProgressDelegate(self.save_rating, self.tree)
+        self.delegate = ChecklistDelegate(self.save_rating, self.tree)
         self.tree.setItemDelegateForColumn(COL_RATING, self.delegate)
         header = self.tree.header()
         for column, width in enumerate(DEFAULT_WIDTHS):
             header.resizeSection(column, width)
-        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
+        header.setStretchLastSection(True)  # the item text keeps its width; the verdicts take the rest
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
         self.orphan_label = QLabel()
@@ -266,7 +263,7 @@ class ChecklistTab(QWidget):
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 340])
+        self.splitter.setSizes([900, 320])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -30,6 +30,7 @@ from bqw_desktop.domain.liaison import LedgerKind
 from bqw_desktop.errors import NotFoundError
 from bqw_desktop.gui.changes import LEDGER, SITES, touches
 from bqw_desktop.gui.context import MainWindowContext
+from bqw_desktop.gui.dialogs.visit_editor import exec_once
 from bqw_desktop.gui.models.ledger_models import COL_TITLE, DEFAULT_WIDTHS, LedgerTreeModel, money
 from bqw_desktop.gui.tabs.visits import AttachmentPanel, attachment_store, site_name
 from bqw_desktop.services import ledger
@@ -91,10 +92,10 @@ class LedgerTab(QWidget):
                                      kinds={LEDGER}, add_text="添加附件…")
         self.files_title = QLabel()
         side = QWidget()
-        column = QVBoxLayout(side)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.files_title)
-        column.addWidget(self.files, 1)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.files_title)
+        side_layout.addWidget(self.files, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.view)
@@ -213,7 +214,7 @@ class LedgerTab(QWidget):
         dialog = LedgerEntryDialog(self.ctx.runner, attachment_store(self.ctx), site_id=self.site_id,
                                    site_name=self.site_name, kind=kind or self.current_kind() or LedgerKind.PLAN,
                                    parent=self)
-        if dialog.exec() and dialog.entry_id:
+        if exec_once(dialog) and dialog.entry_id:
             self.select_entry(dialog.entry_id)
 
     def edit_entry(self) -> None:
@@ -222,8 +223,8 @@ class LedgerTab(QWidget):
         entry = self.current_entry()
         if entry is None or not self.site_id:
             return
-        LedgerEntryDialog(self.ctx.runner, attachment_store(self.ctx), site_id=self.site_id,
-                          site_name=self.site_name, entry=entry, parent=self).exec()
+        exec_once(LedgerEntryDialog(self.ctx.runner, attachment_store(self.ctx), site_id=self.site_id,
+                                    site_name=self.site_name, entry=entry, parent=self))
 
     def delete_entry(self) -> None:
         entry = self.current_entry()

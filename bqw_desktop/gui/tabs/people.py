@@ -14,6 +14,7 @@ from bqw_desktop.domain.liaison import ROLE_LABELS, Role
 from bqw_desktop.errors import NotFoundError
 from bqw_desktop.gui.changes import PEOPLE, SITES, touches
 from bqw_desktop.gui.context import MainWindowContext
+from bqw_desktop.gui.dialogs.visit_editor import exec_once
 from bqw_desktop.gui.models.visit_models import AssignmentModel, day
 from bqw_desktop.gui.tabs.visits import make_table, site_name
 from bqw_desktop.services import people
@@ -119,17 +120,17 @@ class PeopleTab(QWidget):
         from bqw_desktop.gui.dialogs.people import AssignDialog
 
         if self.site_id:
-            AssignDialog(self.ctx.runner, site_id=self.site_id, role=role, site_name=self.site_name,
-                         current=self.current(role), parent=self).exec()
+            exec_once(AssignDialog(self.ctx.runner, site_id=self.site_id, role=role, site_name=self.site_name,
+                                   current=self.current(role), parent=self))
 
     def end(self, role: str) -> None:
         from bqw_desktop.gui.dialogs.people import EndDialog
 
         held = self.current(role)
         if held is not None:
-            EndDialog(self.ctx.runner, assignment=held, parent=self).exec()
+            exec_once(EndDialog(self.ctx.runner, assignment=held, parent=self))
 
     def open_register(self) -> None:
         from bqw_desktop.gui.dialogs.people import PeopleDialog
 
-        PeopleDialog(self.ctx.runner, select_site=getattr(self.ctx, "select_site", None), parent=self).exec()
+        exec_once(PeopleDialog(self.ctx.runner, select_site=getattr(self.ctx, "select_site", None), parent=self))

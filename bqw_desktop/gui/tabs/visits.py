@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -428,22 +429,22 @@ class VisitsTab(QWidget):
 
     # Commands ---------------------------------------------------------------------------
     def record_visit(self) -> None:
-        from bqw_desktop.gui.dialogs.visit_editor import VisitEditor
+        from bqw_desktop.gui.dialogs.visit_editor import VisitEditor, exec_once
 
         if not self.site_id:
             return
         editor = VisitEditor(self.ctx.runner, site_id=self.site_id, site_name=self.site_name, parent=self)
-        if editor.exec() and editor.visit_id:
+        if exec_once(editor) and editor.visit_id:
             self._reload(keep_visit=editor.visit_id)
 
     def edit_visit(self) -> None:
-        from bqw_desktop.gui.dialogs.visit_editor import VisitEditor
+        from bqw_desktop.gui.dialogs.visit_editor import VisitEditor, exec_once
 
         visit = self.current_visit()
         if visit is None or not self.site_id:
             return
-        VisitEditor(self.ctx.runner, site_id=self.site_id, site_name=self.site_name, visit=visit,
-                    parent=self).exec()
+        exec_once(VisitEditor(self.ctx.runner, site_id=self.site_id, site_name=self.site_name, visit=visit,
+                              parent=self))
 
     def delete_visit(self) -> None:
         visit = self.current_visit()
@@ -458,12 +459,12 @@ class VisitsTab(QWidget):
             self.ctx.runner.run(self, visits.delete_visit, visit.id, kinds={VISITS})
 
     def close_item(self) -> None:
-        from bqw_desktop.gui.dialogs.visit_editor import ClosingDialog
+        from bqw_desktop.gui.dialogs.visit_editor import ClosingDialog, exec_once
 
         item = self.current_item()
         if item is None or item.status == RectificationStatus.CLOSED or self.ctx.read_only:
             return
-        ClosingDialog(self.ctx.runner, attachment_store(self.ctx), item=item, parent=self).exec()
+        exec_once(ClosingDialog(self.ctx.runner, attachment_store(self.ctx), item=item, parent=self))
 
     def reopen_item(self) -> None:
         item = self.current_item()
@@ -492,8 +493,7 @@ class VisitsTab(QWidget):
             return
         menu = QMenu(self)
         for link in links:
-            menu.addAction(link.filename, lambda link_id=link.id: open_attachment(
-                self.files, self.ctx, link_id, self.files.open_url))
+            menu.addAction(link.filename, partial(open_attachment, self.files, self.ctx, link.id, self.files.open_url))
         menu.exec(self.evidence_button.mapToGlobal(self.evidence_button.rect().bottomLeft()))
 
 
