@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSize,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
@@ -131,6 +132,9 @@ class DueModel(QAbstractItemModel):
         return None
 
 
+LOAD_DELAY_MS = 50
+
+
 class DueListDock(QWidget):
     """The dock's widget: the list, the date it was made for and a refresh button."""
 
@@ -167,7 +171,7 @@ class DueListDock(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.hint)
         ctx.changes.changed.connect(self._changed)
-        self.reload()
+        self.caption.setText(self.tr("正在读取待办事项…"))
 
     def sizeHint(self) -> QSize:
         return QSize(sum(WIDTHS) - 20, 600)  # the due date may scroll: 情况 says the same
@@ -211,5 +215,10 @@ class DueListDock(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._stale:
+            # After the window's first paint: on a province the list takes half a second.
+            QTimer.singleShot(LOAD_DELAY_MS, self._reload_if_stale)
+
+    def _reload_if_stale(self) -> None:
         if self._stale:
             self.reload()

@@ -41,7 +41,7 @@ from bqw_desktop.printing.layout import PrintCancelled
 from bqw_desktop.services import certificates, printing, visits
 from bqw_desktop.services.printing import KINDS, PrintRequest, PrintResult
 
-MENU = "打印"
+from bqw_desktop.gui.printing import MENU
 CERTIFICATE_KINDS = ("certificate", "plaque")
 
 
@@ -252,24 +252,3 @@ class BatchDialog(QDialog):
         sites = tuple(self.shown or ()) if self.scope_shown.isChecked() else \
             ((current_site_id,) if current_site_id else ())
         return PrintRequest(kind, site_ids=sites, skip_missing=True)
-
-
-def install(ctx: Any) -> PrintActions:
-    """Add the 打印 menu to the window."""
-    actions = PrintActions(ctx)
-    ctx._print_actions = actions  # keep it (and its temporary folder) alive with the window
-    add = ctx.add_action
-    add(MENU, ctx.tr("推荐表…"), lambda: actions.site_document("nomination"), needs_site=True,
-        tip=ctx.tr("打印所选示范点最近一次申报的推荐表"))
-    add(MENU, ctx.tr("证书…"), lambda: actions.site_document("certificate"), needs_site=True,
-        tip=ctx.tr("打印所选示范点最近一次授牌的证书（首次打印时编号并签名）"))
-    add(MENU, ctx.tr("牌匾制作单…"), lambda: actions.site_document("plaque"), needs_site=True)
-    add(MENU, ctx.tr("督查记录表…"), actions.inspection, needs_site=True)
-    add(MENU, ctx.tr("一点一档…"), lambda: actions.site_document("dossier"), needs_site=True)
-    add(MENU, ctx.tr("名单…"), actions.register_list)
-    ctx.menu(MENU).addSeparator()
-    add(MENU, ctx.tr("批量打印…"), actions.batch)
-    add(MENU, ctx.tr("验证证书…"), actions.verify)
-    ctx.menu(MENU).addSeparator()
-    add(MENU, ctx.tr("打印设置…"), actions.print_settings)
-    return actions
