@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from bqw_desktop.domain.calendar import DEFAULT_WINDOW_DAYS
 from bqw_desktop.gui.changes import CANDIDACIES, SITES, VISITS, touches
 from bqw_desktop.gui.context import MainWindowContext
+from bqw_desktop.gui.models.roles import DISPLAY, FONT, FOREGROUND, TOOLTIP
 from bqw_desktop.services import due
 from bqw_desktop.services.due import DueRow
 
@@ -45,10 +46,6 @@ HEADERS = ("情况", "事项", "对象", "到期日")
 WIDTHS = (96, 96, 170, 80)
 WATCHED = (CANDIDACIES, SITES, VISITS, "campaigns", "rectifications", "quotas")
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-FONT = Qt.ItemDataRole.FontRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 RED = QBrush(QColor("#b3261e"))
 _GROUP = 0  # internal id of a group row; a due row's is its group's position + 1

@@ -8,14 +8,11 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from bqw_desktop.gui.models.roles import ALIGN, BACKGROUND, DISPLAY, TOOLTIP
 from bqw_desktop.services.excel_import import ERROR, NEW, QUESTION, UPDATED, ImportRow
 
 COL_STATUS, COL_SHEET, COL_ROW, COL_NAME, COL_DETAIL = range(5)
 HEADERS = ("结果", "工作表", "行", "名称", "说明")
-DISPLAY = Qt.ItemDataRole.DisplayRole
-BACKGROUND = Qt.ItemDataRole.BackgroundRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 COLOURS = {ERROR: QColor("#fde2e1"), QUESTION: QColor("#fff3c4"), NEW: QColor("#e3f4e1"),
            UPDATED: QColor("#e1ecfb")}

@@ -15,15 +15,10 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from bqw_desktop.exchange.report import OUTCOME_LABELS, OUTCOMES, ImportReport
 from bqw_desktop.exchange.rows import RECORD_TYPES, TYPE_LABELS
 from bqw_desktop.gui.exchange.common import local_time, office_label, tier_label
+from bqw_desktop.gui.models.roles import ALIGN, BACKGROUND, DISPLAY, FONT, RIGHT, TOOLTIP
 from bqw_desktop.services.exchange import ConflictRow, DuplicateRow, HistoryRow, KnownOffice, ReportRow
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-BACKGROUND = Qt.ItemDataRole.BackgroundRole
-FONT = Qt.ItemDataRole.FontRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTRE = int(Qt.AlignmentFlag.AlignCenter)
 
 GREEN, BLUE, RED, YELLOW, GREY = (QBrush(QColor(c)) for c in ("#e3f4e1", "#e1ecfb", "#fde2e1", "#fff3c4",

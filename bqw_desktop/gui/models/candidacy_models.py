@@ -20,18 +20,10 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from bqw_desktop.domain.lifecycle import Status
 from bqw_desktop.domain.quota import Allocation, Usage
 from bqw_desktop.domain.vocab import LEVEL_LABELS
+from bqw_desktop.gui.models.roles import ALIGN, DISPLAY, EDIT, FONT, FOREGROUND, HORIZONTAL, RIGHT, TOOLTIP
 from bqw_desktop.services.candidacies import CONFLICT, CandidacyRow, HistoryRow
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-FONT = Qt.ItemDataRole.FontRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-EDIT = Qt.ItemDataRole.EditRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-HORIZONTAL = Qt.Orientation.Horizontal
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
 RED = QBrush(QColor("#b3261e"))
 GREY = QBrush(QColor("#7a7a7a"))
 GREEN = QBrush(QColor("#1b7f3b"))

@@ -23,6 +23,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from bqw_desktop.domain.ratings import RATING_LABELS, Rating
 from bqw_desktop.domain.vocab import LEVEL_LABELS
+from bqw_desktop.gui.models.roles import ALIGN, DISPLAY, FONT, FOREGROUND, TOOLTIP
 from bqw_desktop.services.checklists import ChecklistView, ItemView, OrphanView, Progress, VerdictInfo
 
 COL_TEXT, COL_RATING, COL_NOTE, COL_FILES, COL_BY, COL_VERDICT = range(6)
@@ -30,11 +31,6 @@ HEADERS = ("目标与条目", "自评", "佐证说明", "附件", "填写人", "
 DEFAULT_WIDTHS = (380, 110, 200, 40, 64, 130)
 ORPHAN_HEADING = "原类型/旧版目录的评定（保留）"
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-FONT = Qt.ItemDataRole.FontRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 3

@@ -22,20 +22,22 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from bqw_desktop.domain.liaison import LedgerKind
+from bqw_desktop.gui.models.roles import (
+    ALIGN,
+    CENTER,
+    DISPLAY,
+    FONT,
+    FOREGROUND,
+    HORIZONTAL,
+    LEFT,
+    RIGHT,
+    TOOLTIP,
+)
 from bqw_desktop.gui.models.visit_models import GREY, day, first_line
 from bqw_desktop.services.ledger import LedgerGroup, LedgerRow
 
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
-FONT = Qt.ItemDataRole.FontRole
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 KIND_ROLE = Qt.ItemDataRole.UserRole + 4
-HORIZONTAL = Qt.Orientation.Horizontal
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 COL_DATE, COL_SUBKIND, COL_TITLE, COL_DETAIL, COL_FILES = range(5)
 HEADERS = ("日期", "类别", "标题 / 内容", "详情", "附件")

@@ -33,6 +33,7 @@ from bqw_desktop.domain.vocab import (
     Tier,
     org_type_label,
 )
+from bqw_desktop.gui.models.roles import ALIGN, CENTER, DISPLAY, HORIZONTAL, TOOLTIP
 from bqw_desktop.services.offices import OfficeInfo, default_office_name
 from bqw_desktop.services.sites import SiteRow
 
@@ -42,14 +43,9 @@ HEADERS = ("名称", "党组织类型", "所属区划", "书记", "党员数", "
 DEFAULT_WIDTHS = (260, 190, 150, 80, 60, 60, 120, 80, 140)
 
 # Role lookups through the enum cost microseconds each; data() runs per visible cell.
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3
-HORIZONTAL = Qt.Orientation.Horizontal
-ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 ASCENDING = Qt.SortOrder.AscendingOrder
 
 # Filter value meaning "no candidacy at all" for the level and status filters.
@@ -232,7 +228,7 @@ class SiteTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == ALIGN and column in (COL_MEMBERS, COL_LEVEL, COL_PROGRESS):
-            return ALIGN_CENTER
+            return CENTER
         if role == TOOLTIP and column == COL_TYPE:
             return org_type_label(row.org_type, row.org_kind)
         if role == TOOLTIP and column in (COL_NAME, COL_REGION):

@@ -26,20 +26,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from bqw_desktop.domain.liaison import RectificationStatus
+from bqw_desktop.gui.models.roles import ALIGN, CENTER, DISPLAY, FOREGROUND, HORIZONTAL, LEFT, RIGHT, TOOLTIP
 from bqw_desktop.services.people import AssignmentRow, LiaisonSiteRow, LiaisonSummaryRow
 from bqw_desktop.services.visits import OverdueSiteRow, RectificationRow, VisitRow
 
 # Role lookups through the enum cost microseconds each; data() runs per visible cell.
-DISPLAY = Qt.ItemDataRole.DisplayRole
-TOOLTIP = Qt.ItemDataRole.ToolTipRole
-ALIGN = Qt.ItemDataRole.TextAlignmentRole
-FOREGROUND = Qt.ItemDataRole.ForegroundRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 3
-HORIZONTAL = Qt.Orientation.Horizontal
-LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-CENTER = int(Qt.AlignmentFlag.AlignCenter)
-RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 ASCENDING = Qt.SortOrder.AscendingOrder
 
 RED = QColor("#b00020")

@@ -41,7 +41,6 @@ from bqw_desktop.printing.layout import PrintCancelled
 from bqw_desktop.services import certificates, printing, visits
 from bqw_desktop.services.printing import KINDS, PrintRequest, PrintResult
 
-from bqw_desktop.gui.printing import MENU
 CERTIFICATE_KINDS = ("certificate", "plaque")
 
 
