@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from bqw_desktop.cli.common import actor_for, add_db, add_json, open_db, print_json, print_table
+from bqw_desktop.cli.common import actor_for, add_db, add_json, opened_db, print_json, print_table
 from bqw_desktop.domain.lifecycle import STATUS_LABELS, Status
 from bqw_desktop.errors import UserError
 from bqw_desktop.services import campaigns, candidacies, due
@@ -97,15 +97,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             cand = candidacies.create_candidacy(s, actor_for(db), site_id=args.site, level=args.level,
                                                 achievements=args.achievements, measures=args.measures,
                                                 applied_on=args.applied_on)
             cid, note = cand.id, candidacies.achievements_note(cand.achievements)
-    finally:
-        db.close()
     if args.json:
         print_json({"id": cid, "status": "applied", "note": note})
     else:
@@ -117,12 +114,9 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     status = candidacies.parse_status(args.status).value if args.status else None
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             rows = candidacies.list_candidacies(s, level=args.level, status=status)
-    finally:
-        db.close()
     if args.json:
         print_json([r.as_json() for r in rows])
         return 0
@@ -132,14 +126,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_advance(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             result = candidacies.advance(s, actor_for(db), candidacy_id=args.id, to_status=args.to,
                                          reason=args.reason, override_quota=args.override_quota, today=args.date)
             line = candidacies.quota_line(s, args.id) if result.status == Status.APPROVED else None
-    finally:
-        db.close()
     if args.json:
         print_json({"transition_id": result.transition_id, "candidacy_id": result.candidacy_id,
                     "status": result.status, "quota_override": result.quota_override,
@@ -153,12 +144,9 @@ def cmd_advance(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             rows = candidacies.history(s, args.id)
-    finally:
-        db.close()
     if args.json:
         print_json([r.as_json() for r in rows])
         return 0
@@ -170,19 +158,15 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_reverse(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             status = candidacies.reverse(s, actor_for(db), transition_id=args.transition, reason=args.reason)
-    finally:
-        db.close()
     print(f"已撤销。申报当前状态：{candidacies.status_label(status)}")
     return 0
 
 
 def cmd_bulk(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             actor = actor_for(db)
             plan = candidacies.plan_bulk(s, actor, candidacy_ids=args.ids, to_status=args.to, reason=args.reason,
@@ -192,8 +176,6 @@ def cmd_bulk(args: argparse.Namespace) -> int:
                 result = candidacies.apply_bulk(s, actor, candidacy_ids=args.ids, to_status=args.to,
                                                 reason=args.reason, override_quota=args.override_quota,
                                                 today=args.date, confirmed=[i.candidacy_id for i in plan.ok])
-    finally:
-        db.close()
     if args.json:
         print_json({"to_status": plan.to_status, "ok": [i.candidacy_id for i in plan.ok],
                     "refused": [{"id": r.candidacy_id, "site_name": r.site_name, "reason": r.reason}
@@ -213,12 +195,9 @@ def cmd_bulk(args: argparse.Namespace) -> int:
 
 
 def cmd_reverse_batch(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             count = candidacies.reverse_bulk(s, actor_for(db), batch_id=args.batch, reason=args.reason)
-    finally:
-        db.close()
     print(f"已撤销这批办理中的 {count} 步。")
     return 0
 
@@ -226,12 +205,9 @@ def cmd_reverse_batch(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     if args.days < 0:
         raise UserError("提前天数不能为负数。")
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             rows = due.due_and_overdue(s, today=args.today or date.today(), window_days=args.days)
-    finally:
-        db.close()
     if args.json:
         print_json([{"kind": r.kind, "label": r.label, "due": r.due.isoformat(), "days": r.days,
                      "overdue": r.overdue, "subject": r.subject, "detail": r.detail,
@@ -243,16 +219,13 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_campaign(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         current: campaigns.CampaignInfo | None
         with db.begin() as s:
             if args.ensure:
                 current = campaigns.ensure_default_campaign(s, actor_for(db))
             else:
                 current = campaigns.current_campaign(s)
-    finally:
-        db.close()
     if current is None:
         raise UserError("尚未设置批次；可加 --ensure 按通知规定的日期建立。")
     if args.json:

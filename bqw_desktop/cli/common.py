@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,13 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
     print("\t".join(headers))
     for row in text:
         print("\t".join(row))
+
+
+@contextmanager
+def opened_db(args: argparse.Namespace) -> Iterator[Database]:
+    """The command's database, closed however the command ends."""
+    db = open_db(args)
+    try:
+        yield db
+    finally:
+        db.close()

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bqw_desktop.cli.common import actor_for, add_db, add_json, db_path, open_db, print_json, print_table
+from bqw_desktop.cli.common import (
+    actor_for,
+    add_db,
+    add_json,
+    db_path,
+    open_db,
+    opened_db,
+    print_json,
+    print_table,
+)
 from bqw_desktop.db import backup as backups
 from bqw_desktop.domain.vocab import LEVEL_LABELS, org_type_label
 from bqw_desktop.errors import UserError
@@ -69,10 +78,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_sites_list(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    with db.begin() as s:
+    with opened_db(args) as db, db.begin() as s:
         rows = sites.list_sites(s)
-    db.close()
     if args.json:
         print_json([r.as_json() for r in rows])
         return 0
@@ -85,17 +92,14 @@ def cmd_sites_list(args: argparse.Namespace) -> int:
 
 
 def cmd_sites_add(args: argparse.Namespace) -> int:
-    db = open_db(args)
     fields = {"name": args.name, "org_type": args.org_type, "org_kind": args.org_kind,
               "parent_org": args.parent_org, "secretary": args.secretary,
               "member_count": args.members, "contact": args.contact, "phone": args.phone,
               "notes": args.notes}
     if args.region:
         fields["region_code"] = args.region
-    with db.begin() as s:
-        site = sites.add_site(s, actor_for(db), **fields)
-        site_id = site.id
-    db.close()
+    with opened_db(args) as db, db.begin() as s:
+        site_id = sites.add_site(s, actor_for(db), **fields).id
     if args.json:
         print_json({"id": site_id})
     else:

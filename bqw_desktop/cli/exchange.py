@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bqw_desktop.cli.common import actor_for, add_db, add_json, open_db, print_json, print_table
+from bqw_desktop.cli.common import actor_for, add_db, add_json, open_db, opened_db, print_json, print_table
 from bqw_desktop.services import exchange
 
 
@@ -52,11 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         result = exchange.export_package(db, actor_for(db), to_code=args.to.strip(), out=Path(args.out))
-    finally:
-        db.close()
     if args.json:
         print_json(result.as_json())
     else:
@@ -65,11 +62,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         result = exchange.verify_file(db, Path(args.file))
-    finally:
-        db.close()
     if args.json:
         print_json(result.as_json())
     else:
@@ -78,15 +72,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         actor = actor_for(db)
         if args.dry_run:
             report = exchange.preview_import(db, actor, Path(args.file))
         else:
             report = exchange.import_package(db, actor, Path(args.file))
-    finally:
-        db.close()
     if args.json:
         print_json(report.as_json())
     else:
@@ -120,12 +111,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             row = exchange.resolve_conflict(s, actor_for(db), args.id, args.choice)
-    finally:
-        db.close()
     print(f"冲突 {row.id} 已处理（{row.resolution}）。")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bqw_desktop.cli.common import actor_for, add_db, add_json, open_db, print_json, print_table
+from bqw_desktop.cli.common import actor_for, add_db, add_json, open_db, opened_db, print_json, print_table
 from bqw_desktop.errors import UserError
 from bqw_desktop.exchange.identity import read_identity_card
 from bqw_desktop.services import exchange
@@ -58,11 +58,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         path = exchange.export_identity(db, out=Path(args.out))
-    finally:
-        db.close()
     card = read_identity_card(path)
     print(f"已导出身份卡：{path}")
     print(f"指纹：{card.fingerprint}（对方登记时请在电话中逐组读出核对）")
@@ -78,22 +75,16 @@ def cmd_trust(args: argparse.Namespace) -> int:
             fingerprint = input("请输入对方在电话中读出的指纹（20位数字）：")
         except EOFError:
             raise UserError("没有输入指纹，未登记。请用 --fingerprint 给出对方读出的指纹。") from None
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             office = exchange.trust_identity_card(s, actor_for(db), path=Path(args.file), fingerprint=fingerprint)
-    finally:
-        db.close()
     print(f"已登记：{office.name}（{office.code}），指纹 {office.fingerprint}")
     return 0
 
 
 def cmd_rotate(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         fingerprint = exchange.rotate_key(db, actor_for(db))
-    finally:
-        db.close()
     print(f"已更换本单位密钥，新指纹：{fingerprint}")
     print("更换记录会随下一个交换包传给相邻单位；此后用旧密钥签名的交换包将被拒收。")
     return 0

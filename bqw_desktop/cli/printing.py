@@ -12,7 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bqw_desktop.cli.common import actor_for, add_db, add_json, open_db, print_json, print_table
+from bqw_desktop.cli.common import actor_for, add_db, add_json, opened_db, print_json, print_table
 from bqw_desktop.errors import UserError
 from bqw_desktop.printing.certificate import CertificateOptions
 from bqw_desktop.printing.fonts import FontSet
@@ -101,12 +101,9 @@ def cmd_print(args: argparse.Namespace) -> int:
                         + ("或申报（--candidacy）。" if args.kind != "inspection" else "或走访记录（--visit）。"))
     options = CertificateOptions(offset_mm=parse_offset(args.offset), border=not args.no_border)
     fonts = _fonts(args)
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         result = printing.make_document(db, actor_for(db), request, Path(args.out), per_site=args.per_site,
                                         fonts=fonts, options=options)
-    finally:
-        db.close()
     label = printing.KINDS[args.kind]
     where = result.paths[0] if len(result.paths) == 1 else Path(args.out)
     print(f"已生成{label} {result.documents} 份：{where}")
@@ -121,12 +118,9 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.sessions() as session:
             result = certificates.verify_text(session, text)
-    finally:
-        db.close()
     if args.json:
         cert = result.certificate
         print_json({"status": result.status, "ok": result.ok, "message": result.message,
@@ -139,12 +133,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.sessions() as session:
             rows = certificates.list_certificates(session)
-    finally:
-        db.close()
     if args.json:
         print_json([r.as_json() for r in rows])
     else:
@@ -155,12 +146,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as session:
             cert = certificates.revoke(session, actor_for(db), number=args.number, reason=args.reason)
             number = cert.number
-    finally:
-        db.close()
     print(f"证书 {number} 已作废；该编号不再使用，补发证书将取得新编号。")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bqw_desktop.cli.common import actor_for, add_db, add_json, open_db, print_json, print_table
+from bqw_desktop.cli.common import actor_for, add_db, add_json, opened_db, print_json, print_table
 from bqw_desktop.domain import quota as rules
 from bqw_desktop.domain.vocab import LEVEL_LABELS
 from bqw_desktop.errors import UserError
@@ -55,8 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_allocate(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             plan = quotas.propose_allocation(s, level=args.level, total=args.total)
             for unit, seats, reason in args.adjust or ():
@@ -64,8 +63,6 @@ def cmd_allocate(args: argparse.Namespace) -> int:
                     raise UserError(f"单位“{unit}”的名额应为整数，现为“{seats}”。")
                 plan = quotas.adjusted(plan, unit_code=unit, seats=int(seats), reason=reason)
             changed = quotas.save_allocation(s, actor_for(db), plan=plan) if args.save else None
-    finally:
-        db.close()
     if args.json:
         print_json({"level": plan.level, "total": plan.allocation.total, "assigned": plan.allocation.assigned,
                     "units": plan.as_json(), "missing_counts": list(plan.missing_counts),
@@ -82,25 +79,19 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 
 def cmd_adjust(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             row = quotas.adjust_quota(s, actor_for(db), level=args.level, unit_code=args.unit, seats=args.seats,
                                       reason=args.reason)
             seats = row.seats
-    finally:
-        db.close()
     print(f"已调整：单位 {args.unit} 的{LEVEL_LABELS[args.level]}示范点名额为 {seats} 个。")
     return 0
 
 
 def cmd_usage(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             lines = quotas.lines(s, level=args.level)
-    finally:
-        db.close()
     if args.json:
         print_json([{"unit_code": ln.unit_code, "name": ln.unit_name, "used": ln.used, "allotted": ln.allotted}
                     for ln in lines])
@@ -112,25 +103,19 @@ def cmd_usage(args: argparse.Namespace) -> int:
 
 
 def cmd_orgs_set(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             row = quotas.set_org_count(s, actor_for(db), unit_code=args.unit, organizations=args.count)
             count = row.organizations
-    finally:
-        db.close()
     print(f"已录入：单位 {args.unit} 基层党组织数 {count} 个。")
     return 0
 
 
 def cmd_orgs_list(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with opened_db(args) as db:
         with db.begin() as s:
             counts = quotas.org_counts(s)
             names = {code: quotas.unit_name(s, code) for code in counts}
-    finally:
-        db.close()
     if args.json:
         print_json([{"unit_code": c, "name": names[c], "organizations": n} for c, n in sorted(counts.items())])
         return 0
