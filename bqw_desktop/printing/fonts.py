@@ -263,10 +263,10 @@ def ensure_printable(texts: Iterable[str], fontset: FontSet) -> None:
     Raises UserError naming the characters (with their code points, since they may not
     show on screen either).
     """
-    missing: set[str] = set()
+    chars: set[str] = set()
     for text in texts:
-        if text:
-            missing |= missing_characters(text, fontset)
+        chars.update(text)  # a batch repeats most characters: look each up once
+    missing = missing_characters("".join(chars), fontset)
     if missing:
         listed = "、".join(f"“{ch}”(U+{ord(ch):04X})" for ch in sorted(missing))
         raise UserError(

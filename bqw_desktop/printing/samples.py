@@ -6,8 +6,10 @@ GB2312 fonts lack (堃, 喆, 玥, 犇, 垚) on purpose.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
+from bqw_desktop.domain.certificate_text import ParsedCertificate
 from bqw_desktop.domain.vocab import Level, Tier
 from bqw_desktop.printing.data import (
     Attachment,
@@ -95,22 +97,23 @@ def sample_nomination(
     )
 
 
+def _sample_signature(number: str) -> bytes:
+    """64 bytes standing in for an Ed25519 signature: same length, so the QR code is too."""
+    return hashlib.sha512(number.encode()).digest()
+
+
 def sample_award(serial: int = 1, *, level: str = Level.PROVINCE, name: str | None = None) -> AwardData:
     site = name or "中共浏阳市集里街道神仙坳社区委员会"
     number = f"HN43-2012-{serial:04d}"
     body = awarding_body("湖南省")
+    award_date = date(2012, 6, 28)
     return AwardData(
         certificate_no=number,
         level=level,
         site_full_name=site,
         awarding_body=body,
-        award_date=date(2012, 6, 28),
-        qr_text=(
-            "创先争优活动示范点授牌记录\n"
-            f"证书编号：{number}\n受牌单位：{site}\n称号：创先争优活动省级示范点\n"
-            f"授牌单位：{body}\n授牌日期：2012-06-28\n"
-            "签名：MEUCIQDx3v9m2kq8rYb0Jr7Hc1m3fA4n6QyWb2dK0pLs8tUeVwIgX9aZ4cR7vN2mQ1kP5sT8wY3bH6jL0fD4gE7uA2xC9o="
-        ),
+        award_date=award_date,
+        qr_text=ParsedCertificate(number, site, level, award_date, "430000", _sample_signature(number)).text(),
     )
 
 

@@ -2,8 +2,9 @@
 
     python tests/benchmarks/bench_printing.py [--runs 3] [--platypus]
 
-1. 1,000 certificates (each with its own name, number and QR code) into one PDF, against
-   the floor: 1,000 landscape pages with one line of CJK text in the embedded font.
+1. 1,000 certificates (each with its own name, number and QR code holding a record in the
+   format certificates carry, signature included) into one PDF, against the floor: 1,000
+   landscape pages with one line of CJK text in the embedded font.
 2. A 15,000-row list, against the floor of the same number of pages with one line each;
    `--platypus` also times reportlab's LongTable on the same rows (slow: 15–20 s).
 

@@ -192,36 +192,6 @@ def test_wrapping_keeps_numbers_whole_and_honours_newlines():
     assert lines == ["联系电话是", "0731-83612345", "第二段"]
 
 
-def test_qr_matrices_match_the_qrcode_package():
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
-    from qrcode.util import MODE_8BIT_BYTE, QRData
-
-    from bqw_desktop.printing.qr import encode
-
-    for text in (
-        "HN43-2012-0001",
-        "创先争优活动示范点授牌记录\n受牌单位：中共浏阳市集里街道神仙坳社区委员会" * 3,
-        "x" * 600,
-    ):
-        for mask in (0, 2, 5):
-            mine = encode(text, mask=mask)
-            ref = qrcode.QRCode(
-                error_correction=ERROR_CORRECT_M, border=0, mask_pattern=mask, version=mine.version
-            )
-            ref.add_data(QRData(text.encode("utf-8"), mode=MODE_8BIT_BYTE))
-            ref.make(fit=False)
-            rows = tuple("".join("1" if v else "0" for v in row) for row in ref.get_matrix())
-            assert rows == mine.rows
-
-
-def test_qr_text_too_long_is_refused_in_chinese():
-    from bqw_desktop.printing.qr import encode
-
-    with pytest.raises(UserError, match="二维码内容过长"):
-        encode("签" * 2000)
-
-
 def test_output_stream_receives_a_pdf():
     buffer = io.BytesIO()
     render_nomination(sample_nomination(), buffer)
