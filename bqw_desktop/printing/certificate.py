@@ -5,7 +5,7 @@ body and the month in Chinese numerals (二〇一二年六月), its number, and 
 signed record of the award as plain text. It can be printed with or without its border (for
 pre-printed certificate paper) and shifted by a printer offset in millimetres.
 
-Batches: `render_certificates` puts many awards in one PDF. What every certificate of a batch
+Batches: `render_certificates` puts many awards in one PDF (a list of one for a single award). What every certificate of a batch
 shares (border, title, fixed sentences, the awarding body and date) is drawn once into PDF
 form objects and referenced from each page, so a page costs only its own name, number and
 QR code.
@@ -13,7 +13,7 @@ QR code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
@@ -27,9 +27,7 @@ from bqw_desktop.printing.qr import draw_qr, encode
 
 __all__ = [
     "CertificateOptions",
-    "render_certificate",
     "render_certificates",
-    "render_plaque_sheet",
     "render_plaque_sheets",
 ]
 
@@ -139,17 +137,42 @@ def render_certificates(
     Raises UserError before writing if a character cannot be printed or a QR text is too
     long; PrintCancelled (a UserError) when `cancel()` turns true, leaving `out` untouched.
     """
+
+    def setup(canvas: Canvas, fontset: FontSet, options: CertificateOptions) -> Callable[[AwardData], None]:
+        forms: dict[tuple[str, str, str], str] = {}
+        for award in awards:
+            if _form_key(award) not in forms:
+                forms[_form_key(award)] = name = f"cert{len(forms)}"
+                _static_form(canvas, name, award, fontset, options)
+        return lambda award: _draw_certificate_page(canvas, award, forms[_form_key(award)], fontset)
+
+    _render_pages(awards, out, title="证书", subject=f"证书 {len(awards)} 份", setup=setup, fonts=fonts,
+                  options=options, progress=progress, cancel=cancel)
+
+
+def _form_key(award: AwardData) -> tuple[str, str, str]:
+    return award.wording, award.awarding_body, chinese_numeral_month(award.award_date)
+
+
+def _render_pages(
+    awards: Sequence[AwardData],
+    out: Output,
+    *,
+    title: str,
+    subject: str,
+    setup: Callable[[Canvas, FontSet, CertificateOptions], Callable[[AwardData], None]],
+    fonts: FontSet | None,
+    options: CertificateOptions | None,
+    progress: Progress | None,
+    cancel: Cancel | None,
+) -> None:
+    """One page per award, drawn by the painter `setup` returns, shifted by the printer offset."""
     if not awards:
         raise ValueError("no awards to print")
     fontset = prepare(fonts, _texts(awards))
     options = options or CertificateOptions()
-    canvas, buffer = new_canvas(PAGE.size, fontset, title="证书", subject=f"证书 {len(awards)} 份")
-    forms: dict[tuple[str, str, str], str] = {}
-    for award in awards:
-        key = (award.wording, award.awarding_body, chinese_numeral_month(award.award_date))
-        if key not in forms:
-            forms[key] = f"cert{len(forms)}"
-            _static_form(canvas, forms[key], award, fontset, options)
+    canvas, buffer = new_canvas(PAGE.size, fontset, title=title, subject=subject)
+    draw_page = setup(canvas, fontset, options)
     total = len(awards)
     step = max(1, total // 100)
     for i, award in enumerate(awards):
@@ -157,25 +180,11 @@ def render_certificates(
             raise PrintCancelled("打印已取消。")
         if options.offset_mm != (0.0, 0.0):
             canvas.translate(options.offset_mm[0] * MM, options.offset_mm[1] * MM)
-        key = (award.wording, award.awarding_body, chinese_numeral_month(award.award_date))
-        _draw_certificate_page(canvas, award, forms[key], fontset)
+        draw_page(award)
         canvas.showPage()
         if progress is not None and ((i + 1) % step == 0 or i + 1 == total):
             progress(i + 1, total)
     deliver(canvas, buffer, out)
-
-
-def render_certificate(
-    award: AwardData,
-    out: Output,
-    *,
-    fonts: FontSet | None = None,
-    options: CertificateOptions | None = None,
-    progress: Progress | None = None,
-    cancel: Cancel | None = None,
-) -> None:
-    """Write the certificate of one award (see `render_certificates`)."""
-    render_certificates([award], out, fonts=fonts, options=options, progress=progress, cancel=cancel)
 
 
 # --- Plaque sheet -----------------------------------------------------------------------
@@ -256,31 +265,9 @@ def render_plaque_sheets(
     cancel: Cancel | None = None,
 ) -> None:
     """Write one plaque sheet per award into one PDF (landscape A4)."""
-    if not awards:
-        raise ValueError("no awards to print")
-    fontset = prepare(fonts, _texts(awards))
-    options = options or CertificateOptions()
-    canvas, buffer = new_canvas(PAGE.size, fontset, title="牌匾制作单")
-    for i, award in enumerate(awards):
-        if cancel is not None and cancel():
-            raise PrintCancelled("打印已取消。")
-        if options.offset_mm != (0.0, 0.0):
-            canvas.translate(options.offset_mm[0] * MM, options.offset_mm[1] * MM)
-        _draw_plaque_sheet(canvas, award, fontset)
-        canvas.showPage()
-        if progress is not None:
-            progress(i + 1, len(awards))
-    deliver(canvas, buffer, out)
 
+    def setup(canvas: Canvas, fontset: FontSet, _options: CertificateOptions) -> Callable[[AwardData], None]:
+        return lambda award: _draw_plaque_sheet(canvas, award, fontset)
 
-def render_plaque_sheet(
-    award: AwardData,
-    out: Output,
-    *,
-    fonts: FontSet | None = None,
-    options: CertificateOptions | None = None,
-    progress: Progress | None = None,
-    cancel: Cancel | None = None,
-) -> None:
-    """Write the plaque sheet of one award (see `render_plaque_sheets`)."""
-    render_plaque_sheets([award], out, fonts=fonts, options=options, progress=progress, cancel=cancel)
+    _render_pages(awards, out, title="牌匾制作单", subject=f"牌匾制作单 {len(awards)} 份", setup=setup,
+                  fonts=fonts, options=options, progress=progress, cancel=cancel)

@@ -16,7 +16,7 @@ from bqw_desktop.errors import UserError
 from bqw_desktop.printing.fonts import FontChain, FontSet, default_fontset, ensure_printable
 from bqw_desktop.printing.layout import MM, PageWriter, PrintCancelled, draw_text
 
-__all__ = ["Cancel", "Output", "PrintCancelled", "Progress", "deliver", "folio", "new_canvas", "prepare"]
+__all__ = ["Cancel", "Output", "PrintCancelled", "Progress", "deliver", "folio", "form_title", "new_canvas", "prepare"]
 
 # Compressed streams are written as binary, not also ASCII85-encoded: without reportlab's
 # optional C accelerator the ASCII85 step runs in pure Python and took ~1.2 s of a 1.7 s
@@ -78,3 +78,10 @@ def folio(writer: PageWriter, chain: FontChain) -> None:
     draw_text(
         writer.canvas, writer.left + writer.width / 2, y, f"— {writer.page} —", chain, 14, align="center"
     )
+
+
+def form_title(writer: PageWriter, text: str, chain: FontChain, size: float) -> None:
+    """A form's title, centred on the first line of the text block; `writer.y` ends on its baseline."""
+    writer.space()
+    writer.y -= size
+    draw_text(writer.canvas, writer.left + writer.width / 2, writer.y, text, chain, size, align="center")

@@ -11,7 +11,16 @@ from __future__ import annotations
 from reportlab.pdfgen.canvas import Canvas
 
 from bqw_desktop.domain.calendar import chinese_date
-from bqw_desktop.printing.common import Cancel, Output, Progress, deliver, folio, new_canvas, prepare
+from bqw_desktop.printing.common import (
+    Cancel,
+    Output,
+    Progress,
+    deliver,
+    folio,
+    form_title,
+    new_canvas,
+    prepare,
+)
 from bqw_desktop.printing.data import VisitData
 from bqw_desktop.printing.fonts import FontChain, FontSet
 from bqw_desktop.printing.layout import GBT9704, MM, Align, Cell, PageWriter, Row, RuledTable, draw_text
@@ -64,11 +73,7 @@ def render_inspection(
     canvas, buffer = new_canvas(GBT9704.size, fontset, title=INSPECTION_TITLE, subject=visit.site_name)
     writer = PageWriter(canvas, GBT9704, decorate=lambda w: folio(w, body), cancel=cancel)
 
-    writer.space()
-    writer.y -= TITLE_SIZE
-    draw_text(
-        canvas, writer.left + writer.width / 2, writer.y, INSPECTION_TITLE, title, TITLE_SIZE, align="center"
-    )
+    form_title(writer, INSPECTION_TITLE, title, TITLE_SIZE)
     writer.y -= 8 * MM
 
     def label(text: str) -> Cell:

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from reportlab.pdfgen.canvas import Canvas
 
-from bqw_desktop.printing.common import Cancel, Output, Progress, deliver, folio, new_canvas, prepare
+from bqw_desktop.printing.common import (
+    Cancel,
+    Output,
+    Progress,
+    deliver,
+    folio,
+    form_title,
+    new_canvas,
+    prepare,
+)
 from bqw_desktop.printing.data import NominationData
 from bqw_desktop.printing.fonts import FontChain, FontSet
 from bqw_desktop.printing.layout import GBT9704, MM, Cell, PageWriter, Row, RuledTable, draw_text
@@ -102,11 +111,7 @@ def render_nomination(
     canvas, buffer = new_canvas(GBT9704.size, fontset, title=data.heading, subject=data.particulars.name)
     writer = PageWriter(canvas, GBT9704, decorate=lambda w: folio(w, body), cancel=cancel)
 
-    writer.space()
-    writer.y -= TITLE_SIZE
-    draw_text(
-        canvas, writer.left + writer.width / 2, writer.y, data.heading, title, TITLE_SIZE, align="center"
-    )
+    form_title(writer, data.heading, title, TITLE_SIZE)
     writer.y -= 14 * MM
     draw_text(canvas, writer.left, writer.y, f"推荐单位（盖章）：{data.nominating_office}", body, BODY_SIZE)
     draw_text(

@@ -19,7 +19,7 @@ from bqw_desktop.gui.printing.jobs import run_job
 from bqw_desktop.gui.printing.preview import PreviewDialog, print_document
 from bqw_desktop.gui.printing.settings import PrintSettings
 from bqw_desktop.gui.printing.verify import VerifyDialog
-from bqw_desktop.printing.certificate import render_certificate
+from bqw_desktop.printing.certificate import render_certificates
 from bqw_desktop.printing.layout import PrintCancelled
 from bqw_desktop.printing.nomination import render_nomination
 from bqw_desktop.printing.samples import sample_award, sample_nomination
@@ -79,7 +79,7 @@ def test_printing_paints_each_page_into_the_printer_at_its_true_size(qtbot, tmp_
     from PySide6.QtPrintSupport import QPrinter
 
     pdf = tmp_path / "证书.pdf"
-    render_certificate(sample_award(), pdf)
+    render_certificates([sample_award()], pdf)
     dialog = PreviewDialog(pdf, title="证书")
     qtbot.addWidget(dialog)
     printed_to = tmp_path / "printer.pdf"

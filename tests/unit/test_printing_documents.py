@@ -16,9 +16,8 @@ from bqw_desktop.domain.vocab import Level, Tier
 from bqw_desktop.errors import UserError
 from bqw_desktop.printing.certificate import (
     CertificateOptions,
-    render_certificate,
     render_certificates,
-    render_plaque_sheet,
+    render_plaque_sheets,
 )
 from bqw_desktop.printing.data import ListColumn, ListData, default_opinion_boxes
 from bqw_desktop.printing.dossier import SECTIONS, render_dossier
@@ -149,7 +148,7 @@ def test_long_achievements_flow_onto_further_pages_without_losing_text(tmp_path:
 
 def test_certificate_carries_wording_site_body_date_and_number(tmp_path: Path):
     pdf = tmp_path / "证书.pdf"
-    render_certificate(sample_award(7), pdf)
+    render_certificates([sample_award(7)], pdf)
     text = flat(text_of(pdf))
     for part in (
         "证书",
@@ -173,7 +172,7 @@ def test_certificate_carries_wording_site_body_date_and_number(tmp_path: Path):
 def test_certificate_qr_code_scans_to_the_signed_record(tmp_path: Path):
     award = sample_award(3)
     pdf = tmp_path / "qr.pdf"
-    render_certificate(award, pdf)
+    render_certificates([award], pdf)
     subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), str(tmp_path / "page")], check=True)
     png = next(tmp_path.glob("page*.png"))
     out = subprocess.run(
@@ -196,7 +195,7 @@ def test_a_batch_of_certificates_gives_one_page_each_in_order(tmp_path: Path):
 def test_printer_offset_moves_everything_by_the_given_millimetres(tmp_path: Path):
     def number_position(options: CertificateOptions | None) -> tuple[float, float]:
         pdf = tmp_path / "offset.pdf"
-        render_certificate(sample_award(1), pdf, options=options)
+        render_certificates([sample_award(1)], pdf, options=options)
         html = subprocess.run(
             ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
@@ -212,7 +211,7 @@ def test_printer_offset_moves_everything_by_the_given_millimetres(tmp_path: Path
 
 def test_plaque_sheet_gives_the_maker_the_wording(tmp_path: Path):
     pdf = tmp_path / "牌匾.pdf"
-    render_plaque_sheet(sample_award(2, level=Level.CITY), pdf)
+    render_plaque_sheets([sample_award(2, level=Level.CITY)], pdf)
     text = flat(text_of(pdf))
     for part in (
         "牌匾制作单",
