@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from bqw_desktop.db.engine import Database  # noqa: E402
-from bqw_desktop.services.context import Actor  # noqa: E402
-from bqw_desktop.services.offices import init_office  # noqa: E402
+from bqw_desktop.db.engine import Database
+from bqw_desktop.services.context import Actor
+from bqw_desktop.services.offices import init_office
 
 
 @pytest.fixture

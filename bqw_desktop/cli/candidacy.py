@@ -97,12 +97,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            cand = candidacies.create_candidacy(s, actor_for(db), site_id=args.site, level=args.level,
-                                                achievements=args.achievements, measures=args.measures,
-                                                applied_on=args.applied_on)
-            cid, note = cand.id, candidacies.achievements_note(cand.achievements)
+    with opened_db(args) as db, db.begin() as s:
+        cand = candidacies.create_candidacy(s, actor_for(db), site_id=args.site, level=args.level,
+                                            achievements=args.achievements, measures=args.measures,
+                                            applied_on=args.applied_on)
+        cid, note = cand.id, candidacies.achievements_note(cand.achievements)
     if args.json:
         print_json({"id": cid, "status": "applied", "note": note})
     else:
@@ -114,9 +113,8 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     status = candidacies.parse_status(args.status).value if args.status else None
-    with opened_db(args) as db:
-        with db.begin() as s:
-            rows = candidacies.list_candidacies(s, level=args.level, status=status)
+    with opened_db(args) as db, db.begin() as s:
+        rows = candidacies.list_candidacies(s, level=args.level, status=status)
     if args.json:
         print_json([r.as_json() for r in rows])
         return 0
@@ -126,11 +124,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_advance(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            result = candidacies.advance(s, actor_for(db), candidacy_id=args.id, to_status=args.to,
-                                         reason=args.reason, override_quota=args.override_quota, today=args.date)
-            line = candidacies.quota_line(s, args.id) if result.status == Status.APPROVED else None
+    with opened_db(args) as db, db.begin() as s:
+        result = candidacies.advance(s, actor_for(db), candidacy_id=args.id, to_status=args.to,
+                                     reason=args.reason, override_quota=args.override_quota, today=args.date)
+        line = candidacies.quota_line(s, args.id) if result.status == Status.APPROVED else None
     if args.json:
         print_json({"transition_id": result.transition_id, "candidacy_id": result.candidacy_id,
                     "status": result.status, "quota_override": result.quota_override,
@@ -144,9 +141,8 @@ def cmd_advance(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            rows = candidacies.history(s, args.id)
+    with opened_db(args) as db, db.begin() as s:
+        rows = candidacies.history(s, args.id)
     if args.json:
         print_json([r.as_json() for r in rows])
         return 0
@@ -158,24 +154,22 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_reverse(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            status = candidacies.reverse(s, actor_for(db), transition_id=args.transition, reason=args.reason)
+    with opened_db(args) as db, db.begin() as s:
+        status = candidacies.reverse(s, actor_for(db), transition_id=args.transition, reason=args.reason)
     print(f"已撤销。申报当前状态：{candidacies.status_label(status)}")
     return 0
 
 
 def cmd_bulk(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            actor = actor_for(db)
-            plan = candidacies.plan_bulk(s, actor, candidacy_ids=args.ids, to_status=args.to, reason=args.reason,
-                                         override_quota=args.override_quota, today=args.date)
-            result = None
-            if args.yes:
-                result = candidacies.apply_bulk(s, actor, candidacy_ids=args.ids, to_status=args.to,
-                                                reason=args.reason, override_quota=args.override_quota,
-                                                today=args.date, confirmed=[i.candidacy_id for i in plan.ok])
+    with opened_db(args) as db, db.begin() as s:
+        actor = actor_for(db)
+        plan = candidacies.plan_bulk(s, actor, candidacy_ids=args.ids, to_status=args.to, reason=args.reason,
+                                     override_quota=args.override_quota, today=args.date)
+        result = None
+        if args.yes:
+            result = candidacies.apply_bulk(s, actor, candidacy_ids=args.ids, to_status=args.to,
+                                            reason=args.reason, override_quota=args.override_quota,
+                                            today=args.date, confirmed=[i.candidacy_id for i in plan.ok])
     if args.json:
         print_json({"to_status": plan.to_status, "ok": [i.candidacy_id for i in plan.ok],
                     "refused": [{"id": r.candidacy_id, "site_name": r.site_name, "reason": r.reason}
@@ -195,9 +189,8 @@ def cmd_bulk(args: argparse.Namespace) -> int:
 
 
 def cmd_reverse_batch(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            count = candidacies.reverse_bulk(s, actor_for(db), batch_id=args.batch, reason=args.reason)
+    with opened_db(args) as db, db.begin() as s:
+        count = candidacies.reverse_bulk(s, actor_for(db), batch_id=args.batch, reason=args.reason)
     print(f"已撤销这批办理中的 {count} 步。")
     return 0
 
@@ -205,9 +198,8 @@ def cmd_reverse_batch(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     if args.days < 0:
         raise UserError("提前天数不能为负数。")
-    with opened_db(args) as db:
-        with db.begin() as s:
-            rows = due.due_and_overdue(s, today=args.today or date.today(), window_days=args.days)
+    with opened_db(args) as db, db.begin() as s:
+        rows = due.due_and_overdue(s, today=args.today or date.today(), window_days=args.days)
     if args.json:
         print_json([{"kind": r.kind, "label": r.label, "due": r.due.isoformat(), "days": r.days,
                      "overdue": r.overdue, "subject": r.subject, "detail": r.detail,

@@ -111,9 +111,8 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            row = exchange.resolve_conflict(s, actor_for(db), args.id, args.choice)
+    with opened_db(args) as db, db.begin() as s:
+        row = exchange.resolve_conflict(s, actor_for(db), args.id, args.choice)
     print(f"冲突 {row.id} 已处理（{row.resolution}）。")
     return 0
 

@@ -75,9 +75,8 @@ def cmd_trust(args: argparse.Namespace) -> int:
             fingerprint = input("请输入对方在电话中读出的指纹（20位数字）：")
         except EOFError:
             raise UserError("没有输入指纹，未登记。请用 --fingerprint 给出对方读出的指纹。") from None
-    with opened_db(args) as db:
-        with db.begin() as s:
-            office = exchange.trust_identity_card(s, actor_for(db), path=Path(args.file), fingerprint=fingerprint)
+    with opened_db(args) as db, db.begin() as s:
+        office = exchange.trust_identity_card(s, actor_for(db), path=Path(args.file), fingerprint=fingerprint)
     print(f"已登记：{office.name}（{office.code}），指纹 {office.fingerprint}")
     return 0
 

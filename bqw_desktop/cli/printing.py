@@ -118,9 +118,8 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
-    with opened_db(args) as db:
-        with db.sessions() as session:
-            result = certificates.verify_text(session, text)
+    with opened_db(args) as db, db.sessions() as session:
+        result = certificates.verify_text(session, text)
     if args.json:
         cert = result.certificate
         print_json({"status": result.status, "ok": result.ok, "message": result.message,
@@ -133,9 +132,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.sessions() as session:
-            rows = certificates.list_certificates(session)
+    with opened_db(args) as db, db.sessions() as session:
+        rows = certificates.list_certificates(session)
     if args.json:
         print_json([r.as_json() for r in rows])
     else:
@@ -146,9 +144,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as session:
-            cert = certificates.revoke(session, actor_for(db), number=args.number, reason=args.reason)
-            number = cert.number
+    with opened_db(args) as db, db.begin() as session:
+        cert = certificates.revoke(session, actor_for(db), number=args.number, reason=args.reason)
+        number = cert.number
     print(f"证书 {number} 已作废；该编号不再使用，补发证书将取得新编号。")
     return 0

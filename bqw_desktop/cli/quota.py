@@ -55,14 +55,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_allocate(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            plan = quotas.propose_allocation(s, level=args.level, total=args.total)
-            for unit, seats, reason in args.adjust or ():
-                if not seats.lstrip("-").isdigit():
-                    raise UserError(f"单位“{unit}”的名额应为整数，现为“{seats}”。")
-                plan = quotas.adjusted(plan, unit_code=unit, seats=int(seats), reason=reason)
-            changed = quotas.save_allocation(s, actor_for(db), plan=plan) if args.save else None
+    with opened_db(args) as db, db.begin() as s:
+        plan = quotas.propose_allocation(s, level=args.level, total=args.total)
+        for unit, seats, reason in args.adjust or ():
+            if not seats.lstrip("-").isdigit():
+                raise UserError(f"单位“{unit}”的名额应为整数，现为“{seats}”。")
+            plan = quotas.adjusted(plan, unit_code=unit, seats=int(seats), reason=reason)
+        changed = quotas.save_allocation(s, actor_for(db), plan=plan) if args.save else None
     if args.json:
         print_json({"level": plan.level, "total": plan.allocation.total, "assigned": plan.allocation.assigned,
                     "units": plan.as_json(), "missing_counts": list(plan.missing_counts),
@@ -79,19 +78,17 @@ def cmd_allocate(args: argparse.Namespace) -> int:
 
 
 def cmd_adjust(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            row = quotas.adjust_quota(s, actor_for(db), level=args.level, unit_code=args.unit, seats=args.seats,
-                                      reason=args.reason)
-            seats = row.seats
+    with opened_db(args) as db, db.begin() as s:
+        row = quotas.adjust_quota(s, actor_for(db), level=args.level, unit_code=args.unit, seats=args.seats,
+                                  reason=args.reason)
+        seats = row.seats
     print(f"已调整：单位 {args.unit} 的{LEVEL_LABELS[args.level]}示范点名额为 {seats} 个。")
     return 0
 
 
 def cmd_usage(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            lines = quotas.lines(s, level=args.level)
+    with opened_db(args) as db, db.begin() as s:
+        lines = quotas.lines(s, level=args.level)
     if args.json:
         print_json([{"unit_code": ln.unit_code, "name": ln.unit_name, "used": ln.used, "allotted": ln.allotted}
                     for ln in lines])
@@ -103,19 +100,17 @@ def cmd_usage(args: argparse.Namespace) -> int:
 
 
 def cmd_orgs_set(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            row = quotas.set_org_count(s, actor_for(db), unit_code=args.unit, organizations=args.count)
-            count = row.organizations
+    with opened_db(args) as db, db.begin() as s:
+        row = quotas.set_org_count(s, actor_for(db), unit_code=args.unit, organizations=args.count)
+        count = row.organizations
     print(f"已录入：单位 {args.unit} 基层党组织数 {count} 个。")
     return 0
 
 
 def cmd_orgs_list(args: argparse.Namespace) -> int:
-    with opened_db(args) as db:
-        with db.begin() as s:
-            counts = quotas.org_counts(s)
-            names = {code: quotas.unit_name(s, code) for code in counts}
+    with opened_db(args) as db, db.begin() as s:
+        counts = quotas.org_counts(s)
+        names = {code: quotas.unit_name(s, code) for code in counts}
     if args.json:
         print_json([{"unit_code": c, "name": names[c], "organizations": n} for c, n in sorted(counts.items())])
         return 0

@@ -152,4 +152,4 @@ register_source("reevaluations", reevaluations)
 
 
 # Capabilities that add rows to the due list register their source when imported.
-from bqw_desktop.services import visits  # noqa: E402,F401
+from bqw_desktop.services import visits  # noqa: F401

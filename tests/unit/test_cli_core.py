@@ -11,7 +11,8 @@ from bqw_desktop.domain.catalogue import load_catalogue
 
 
 def run(*args: str, env_db: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bqw_desktop", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "bqw_desktop", *args], capture_output=True, text=True,
+                          check=False)
 
 
 def test_init_add_list_check(tmp_path):
@@ -95,6 +96,6 @@ def test_db_from_environment(tmp_path, monkeypatch):
     db = tmp_path / "env.sqlite3"
     env = {**__import__("os").environ, "BQW_DB": str(db)}
     result = subprocess.run([sys.executable, "-m", "bqw_desktop", "init", "--tier", "county", "--region", "430121"],
-                            capture_output=True, text=True, env=env)
+                            capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert db.exists()

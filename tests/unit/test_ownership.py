@@ -42,9 +42,8 @@ def test_edit_to_same_values_changes_nothing(county_db, county_actor):
 def test_service_refuses_non_owner(county_db, county_actor):
     site_id = add_village(county_db, county_actor)
     stranger = Actor(user="city clerk", office_code="430100")
-    with pytest.raises(OwnershipError, match="430121"):
-        with county_db.begin() as s:
-            sites.update_site(s, stranger, site_id, secretary="王五")
+    with pytest.raises(OwnershipError, match="430121"), county_db.begin() as s:
+        sites.update_site(s, stranger, site_id, secretary="王五")
     with county_db.begin() as s:
         assert s.get(Site, site_id).secretary == ""
 
@@ -56,9 +55,8 @@ def test_flush_guard_refuses_a_change_that_skips_the_service(county_db, county_a
         foreign = Site(id="11111111-1111-1111-1111-111111111111", owner_office="430100",
                        name="市直机关党委", org_type="organ", region_code="430100")
         s.add(foreign)
-    with pytest.raises(OwnershipError):
-        with county_db.begin() as s:
-            s.get(Site, foreign.id).name = "改名"
+    with pytest.raises(OwnershipError), county_db.begin() as s:
+        s.get(Site, foreign.id).name = "改名"
     with county_db.begin() as s:
         assert s.get(Site, foreign.id).name == "市直机关党委"
 
@@ -77,9 +75,8 @@ def test_delete_is_a_tombstone(county_db, county_actor):
 
 def test_rows_cannot_be_removed_outright(county_db, county_actor):
     site_id = add_village(county_db, county_actor)
-    with pytest.raises(OwnershipError):
-        with county_db.begin() as s:
-            s.delete(s.get(Site, site_id))
+    with pytest.raises(OwnershipError), county_db.begin() as s:
+        s.delete(s.get(Site, site_id))
 
 
 def test_every_write_is_audited_with_before_and_after(county_db, county_actor):
@@ -107,10 +104,9 @@ def test_audit_chain_detects_tampering(county_db, county_actor):
 
 
 def test_failed_write_leaves_nothing(county_db, county_actor):
-    with pytest.raises(UserError):
-        with county_db.begin() as s:
-            sites.add_site(s, county_actor, name="好村", org_type="village")
-            sites.add_site(s, county_actor, name="", org_type="village")
+    with pytest.raises(UserError), county_db.begin() as s:
+        sites.add_site(s, county_actor, name="好村", org_type="village")
+        sites.add_site(s, county_actor, name="", org_type="village")
     with county_db.begin() as s:
         assert sites.list_sites(s) == []
         assert s.scalar(select(AuditEntry).where(AuditEntry.action == "create")) is None
