@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import binascii
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Boolean, DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -23,20 +24,33 @@ def new_id() -> str:
 
 
 def new_ids(count: int) -> list[str]:
-    """`count` random (version 4) UUIDs as text, made in one go for bulk inserts."""
-    data = os.urandom(16 * count)
-    out = []
-    for i in range(0, 16 * count, 16):
-        value = int.from_bytes(data[i : i + 16], "big")
-        value = (value & ~(0xF000 << 64) & ~(0xC000 << 48)) | (0x4000 << 64) | (0x8000 << 48)
-        h = f"{value:032x}"
-        out.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
-    return out
+    """`count` random (version 4, RFC 4122 variant) UUIDs as text, made in one go for bulk inserts.
+
+    Everything happens on whole byte strings (no Python step per id): the version and
+    variant bits of all ids are set by two translations, the bytes become hex in one call,
+    and the hex digits are copied column by column into dashed 36-character slots.
+    """
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = raw[6::16].translate(_VERSION_4)
+    raw[8::16] = raw[8::16].translate(_VARIANT_RFC4122)
+    hexed = binascii.hexlify(raw)
+    out = bytearray(b"-" * (37 * count))  # 36 characters and a space per id
+    for source, target in _HEX_SLOTS:
+        out[target::37] = hexed[source::32]
+    out[36::37] = b" " * count
+    return out.decode("ascii").split()
+
+
+# Byte 6 of a UUID carries the version in its high nibble, byte 8 the variant in its top two bits.
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_VARIANT_RFC4122 = bytes((b & 0x3F) | 0x80 for b in range(256))
+# (hex digit, position in the text form): dashes follow digits 8, 12, 16 and 20.
+_HEX_SLOTS = tuple((j, j + sum(j >= d for d in (8, 12, 16, 20))) for j in range(32))
 
 
 def utc_now() -> datetime:
     """Wall-clock time, for people to read only: never used to order records."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import date, timedelta
+from itertools import chain
 from typing import Any
 
 from bqw_desktop.db.models import (
@@ -137,23 +138,29 @@ def run(ctx: Any) -> None:
     by_owner: dict[str, list[tuple]] = defaultdict(list)
     for site in ctx.shared.get("sites", []):
         by_owner[site[1]].append(site)
-    counts: dict[str, int] = defaultdict(int)
+    offices = []
     for owner, site_rows in sorted(by_owner.items()):
         office = _Office(owner, ctx.rng, ctx.today)
         _fill_office(office, site_rows)
-        _insert(ctx, office, counts)
-    for table, count in counts.items():
-        ctx.counts[table] = ctx.counts.get(table, 0) + count
+        offices.append(office)
+    _insert(ctx, offices)
 
 
-def _insert(ctx: Any, office: _Office, counts: dict[str, int]) -> None:
+def _insert(ctx: Any, offices: list[_Office]) -> None:
+    """Insert table by table (parents first), each table's rows office by office.
+
+    One table at a time, like a plain bulk load, rather than six tables per office in turn:
+    SQLite then keeps fewer tables' and indexes' pages hot in its cache at once.
+    """
     user = ctx.actor.user
     # Closings name their own owner (the county, or the city on its inspections); owned_rows keeps it.
-    for model, rows in ((Person, office.people), (Assignment, office.assignments), (Visit, office.visits),
-                        (Rectification, office.rects), (RectificationClosing, office.closings),
-                        (LedgerEntry, office.ledger)):
-        counts[model.__tablename__] += insert_rows(ctx.conn, model, owned_rows(model, rows, owner=office.code,
-                                                                              user=user))
+    for model, attribute in ((Person, "people"), (Assignment, "assignments"), (Visit, "visits"),
+                             (Rectification, "rects"), (RectificationClosing, "closings"),
+                             (LedgerEntry, "ledger")):
+        rows = chain.from_iterable(owned_rows(model, getattr(office, attribute), owner=office.code, user=user)
+                                   for office in offices)
+        count = insert_rows(ctx.conn, model, rows)
+        ctx.counts[model.__tablename__] = ctx.counts.get(model.__tablename__, 0) + count
 
 
 def _fill_office(office: _Office, site_rows: list[tuple]) -> None:

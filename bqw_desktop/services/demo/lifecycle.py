@@ -22,9 +22,12 @@ of a former organization type (orphaned ticks).
 from __future__ import annotations
 
 import random
+from bisect import bisect
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -98,6 +101,10 @@ RATING_MIX = {  # met, basic, unmet, none
     "weak": (0.25, 0.35, 0.32, 0.08),
 }
 RATINGS = (Rating.MET, Rating.BASIC, Rating.UNMET, Rating.NONE)
+_RATING_TEXT = tuple(str(r) for r in RATINGS)
+# Per quality: cumulative weights and their total, exactly as `random.choices` computes them.
+_RATING_CUM = {quality: (list(accumulate(mix)), list(accumulate(mix))[-1] + 0.0)
+               for quality, mix in RATING_MIX.items()}
 TICKED_SHARE = 0.82
 VERDICT_SHARE = 0.25  # assessed candidacies whose item-by-item verdicts are on record
 
@@ -161,12 +168,14 @@ def _add(ctx: Any, table: str, count: int) -> None:
     ctx.counts[table] = ctx.counts.get(table, 0) + count
 
 
-def _owned(stage: _Stage, model: type, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows completed as records of their own `owner_office`, each with that office's clerk."""
-    full = list(owned_rows(model, rows, owner=stage.province, user=stage.ctx.actor.user))
-    for row in full:
-        row["updated_by"] = stage.clerk(row["owner_office"])  # bookkeeping, not hashed
-    return full
+def _owned(stage: _Stage, model: type, rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Rows completed as records of their own `owner_office`, each with that office's clerk.
+
+    Made as they are inserted (not held all at once). The clerk is bookkeeping (not hashed);
+    a new office's clerk is drawn from the demo's generator as the office first appears, so
+    the rows must be used up before anything else draws.
+    """
+    return owned_rows(model, rows, owner=stage.province, user=stage.ctx.actor.user, user_of=stage.clerk)
 
 
 # --- campaigns, units, counts, quotas -----------------------------------------------------
@@ -207,7 +216,7 @@ def _system_sites(stage: _Stage, systems: list[tuple[str, str]]) -> list[_Site]:
                          "region_code": region, "secretary": secretary,
                          "member_count": stage.rng.randint(40, 400), "phone": names.mobile(stage.rng),
                          "search_key": search_key(name, _region_name(stage.divisions, region), secretary)})
-    full = _owned(stage, Site, rows)
+    full = list(_owned(stage, Site, rows))
     _add(stage.ctx, "sites", insert_rows(stage.ctx.conn, Site, full))
     return [_Site(r["id"], r["owner_office"], r["region_code"], r["org_type"], r["org_kind"], r["name"])
             for r in full]
@@ -475,8 +484,15 @@ def _quality(status: str | None) -> str:
 
 
 def _ticks_and_verdicts(stage: _Stage, sites: list[_Site]) -> None:
+    """Self-assessments of most sites, verdicts on some assessed candidacies, progress counts.
+
+    The hot loop (~420,000 ticks at province scale) draws exactly what `rng.choices` would
+    (one `random()` per rating, the same bisection), so a seed gives the same records.
+    """
     rng, ctx = stage.rng, stage.ctx
+    random_, choice = rng.random, rng.choice
     catalogue = load_catalogue()
+    version = catalogue.version
     checklists: dict[tuple[str, str | None], list[str]] = {}
     ticks: list[dict[str, Any]] = []
     verdicts: list[dict[str, Any]] = []
@@ -489,33 +505,36 @@ def _ticks_and_verdicts(stage: _Stage, sites: list[_Site]) -> None:
             checklists[key] = [i.id for i in catalogue.items_for(*key)]
         items = checklists[key]
         bid = stage.status_of.get(site.id)
-        if rng.random() >= TICKED_SHARE and bid is None:
+        if random_() >= TICKED_SHARE and bid is None:
             progress.append({"sid": site.id, "r": 0, "m": 0, "t": len(items)})
             continue
-        mix = RATING_MIX[_quality(bid[0] if bid else None)]
-        chosen = items if rng.random() < 0.65 else [i for i in items if rng.random() < rng.uniform(0.4, 0.95)]
+        cum, total = _RATING_CUM[_quality(bid[0] if bid else None)]
+        chosen = items if random_() < 0.65 else [i for i in items if random_() < rng.uniform(0.4, 0.95)]
         rated = met = 0
         site_ratings: dict[str, str] = {}
+        clerk = ""  # asked for at the first tick, after its own draws (a new office's clerk draws too)
         for item_id in chosen:
-            rating = rng.choices(RATINGS, weights=mix)[0]
-            site_ratings[item_id] = rating
-            rated += rating != Rating.NONE
-            met += rating == Rating.MET
-            noted = rng.random() < 0.25
+            n = bisect(cum, random_() * total, 0, 3)
+            site_ratings[item_id] = RATINGS[n]
+            rated += n != 3  # Rating.NONE
+            met += n == 0  # Rating.MET
+            if random_() < 0.25:
+                note, note_date = choice(TICK_NOTES), _day_between(rng, *window)
+            else:
+                note, note_date = "", None
+            clerk = clerk or stage.clerk(site.owner)
             ticks.append({"owner_office": site.owner, "site_id": site.id, "item_id": item_id,
-                          "catalogue_version": catalogue.version, "rating": str(rating),
-                          "note": rng.choice(TICK_NOTES) if noted else "",
-                          "note_date": _day_between(rng, *window) if noted else None,
-                          "recorded_by": stage.clerk(site.owner)})
+                          "catalogue_version": version, "rating": _RATING_TEXT[n],
+                          "note": note, "note_date": note_date, "recorded_by": clerk})
         if orphans_left and site.org_type not in (OrgType.VILLAGE, OrgType.INSTITUTION):
             # ticked while the site was registered as a village: kept, shown apart
             orphans_left -= 1
             ticks += [{"owner_office": site.owner, "site_id": site.id, "item_id": item_id,
-                       "catalogue_version": catalogue.version, "rating": str(Rating.MET),
+                       "catalogue_version": version, "rating": str(Rating.MET),
                        "note": "原按村党组织登记时的自评", "note_date": window[0], "recorded_by": stage.clerk(site.owner)}
                       for item_id in ("village.1.1", "village.2.1")]
         progress.append({"sid": site.id, "r": rated, "m": met, "t": len(items)})
-        if bid and bid[0] in (S.PASSED, S.FAILED, S.AWARDED, S.RETAINED, S.ELIMINATED) and rng.random() < VERDICT_SHARE:
+        if bid and bid[0] in (S.PASSED, S.FAILED, S.AWARDED, S.RETAINED, S.ELIMINATED) and random_() < VERDICT_SHARE:
             verdicts += [{"owner_office": bid[2], "candidacy_id": bid[1], "item_id": item_id,
                           "rating": str(_verdict_rating(rng, rating)), "note": ""}
                          for item_id, rating in site_ratings.items() if rating != Rating.NONE]
