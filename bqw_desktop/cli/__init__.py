@@ -15,7 +15,8 @@ from bqw_desktop import __version__
 from bqw_desktop.errors import UserError
 
 EXIT_REFUSED = 1
-COMMAND_MODULES = ("core", "demo", "visits", "candidacy", "quota", "excel", "keys", "exchange", "printing")
+COMMAND_MODULES = ("core", "demo", "visits", "candidacy", "quota", "units", "excel", "keys", "exchange",
+                   "printing")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,8 +17,9 @@ VISITS = "visits"
 LEDGER = "ledger"
 PEOPLE = "people"
 OFFICE = "office"
+UNITS = "units"  # units added or renamed: region names and the division tree
 # Everything: after a restore or an import the whole database may differ.
-ALL = frozenset({SITES, TICKS, CANDIDACIES, VISITS, LEDGER, PEOPLE, OFFICE, "*"})
+ALL = frozenset({SITES, TICKS, CANDIDACIES, VISITS, LEDGER, PEOPLE, OFFICE, UNITS, "*"})
 
 
 class Changes(QObject):

@@ -25,17 +25,16 @@ from PySide6.QtWidgets import (
 
 from bqw_desktop import __version__
 from bqw_desktop.db.engine import Database
-from bqw_desktop.domain.divisions import load_divisions
 from bqw_desktop.gui import docks, menus
 from bqw_desktop.gui.actions import ActionRunner
-from bqw_desktop.gui.changes import CANDIDACIES, SITES, TICKS, Changes, touches
+from bqw_desktop.gui.changes import CANDIDACIES, SITES, TICKS, UNITS, Changes, touches
 from bqw_desktop.gui.context import EDIT, FILE, HELP, VIEW, MainWindowContext, resolve
 from bqw_desktop.gui.file_ops import FileOps
 from bqw_desktop.gui.models.site_table import COL_NAME, DEFAULT_WIDTHS, ID_ROLE, SiteTableModel
 from bqw_desktop.gui.settings import Settings
 from bqw_desktop.gui.widgets.filter_bar import FilterBar
 from bqw_desktop.gui.widgets.site_detail import SiteDetail
-from bqw_desktop.services import offices, sites
+from bqw_desktop.services import offices, sites, units
 from bqw_desktop.services.context import Actor
 from bqw_desktop.services.demo import is_demo
 
@@ -57,10 +56,12 @@ class MainWindow(QMainWindow):
         with db.sessions() as session:
             office = offices.this_office(session)
             demo = demo or is_demo(session)
+            # The shipped table with the units added or renamed since (one small query).
+            divisions = units.divisions_of(session)
         self.demo = demo
         runner = ActionRunner(db, actor or Actor.system_user(db.office_code), Changes(self))
         self.ctx = MainWindowContext(window=self, runner=runner, office=office, settings=settings, demo=demo)
-        self.divisions = load_divisions()
+        self.divisions = divisions
         self.model = SiteTableModel(office, divisions=self.divisions, parent=self)
         self.file_ops = FileOps(self.ctx)
         self.setWindowTitle(f"{self.tr(TITLE)} — {office.name}" + (self.tr("【演示数据】") if demo else ""))
@@ -214,9 +215,20 @@ class MainWindow(QMainWindow):
         self.table.setCurrentIndex(self.model.index(row, COL_NAME))
         return True
 
+    def reload_divisions(self) -> None:
+        """Take the merged division tree again (a unit was added or renamed, a package or a
+        backup brought others) for the register, its region filter and the site editor."""
+        self.divisions = self.ctx.runner.read(units.divisions_of)
+        self.model.set_divisions(self.divisions)
+        if not self.filter_bar.set_regions(self.ctx.office, self.divisions):
+            self._filter(self.filter_bar.filters())  # the chosen unit is gone: every region again
+        self.reload_sites()
+
     def _changed(self, kinds: set[str]) -> None:
         # The register shows each site's progress (ticks) and level and status (candidacies) too.
-        if touches(kinds, SITES, TICKS, CANDIDACIES):
+        if touches(kinds, UNITS):
+            self.reload_divisions()
+        elif touches(kinds, SITES, TICKS, CANDIDACIES):
             self.reload_sites()
         if "*" in kinds:
             self.detail.refresh()

@@ -22,4 +22,5 @@ MENU_PLUGINS: list[Callable[..., None] | str] = [
     "bqw_desktop.gui.exchange:install",
     "bqw_desktop.gui.liaison_menu:install",
     "bqw_desktop.gui.lifecycle_menu:install",
+    "bqw_desktop.gui.units_menu:install",
 ]

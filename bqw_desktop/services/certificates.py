@@ -41,7 +41,6 @@ from sqlalchemy.orm import Session
 
 from bqw_desktop.db.models import Candidacy, Certificate, Office, Site, Transition
 from bqw_desktop.domain.certificate_text import FIELD_LABELS, FIELDS, ParsedCertificate, parse_payload
-from bqw_desktop.domain.divisions import load_divisions
 from bqw_desktop.domain.lifecycle import PLAQUE_STATUSES, STATUS_LABELS, Status
 from bqw_desktop.domain.vocab import LEVEL_LABELS, Level, Tier
 from bqw_desktop.errors import UserError
@@ -50,6 +49,7 @@ from bqw_desktop.exchange.trust_db import DbTrustStore, own_identity, own_privat
 from bqw_desktop.printing.data import AwardData, awarding_body, site_full_name
 from bqw_desktop.services import candidacies, records
 from bqw_desktop.services.context import Actor
+from bqw_desktop.services.units import divisions_of
 
 __all__ = [
     "EXIT_CODES",
@@ -144,7 +144,7 @@ def award_of(session: Session, candidacy_id: str) -> Award:
     """The award act on the candidacy's chain; UserError (in Chinese) if it holds no plaque."""
     cand = records.get_live(session, Candidacy, candidacy_id, label="申报")
     site = session.get(Site, cand.site_id)
-    name = full_name_of(site.name, site.region_code) if site is not None else cand.site_id
+    name = full_name_of(session, site.name, site.region_code) if site is not None else cand.site_id
     if cand.status not in PLAQUE_STATUSES:
         label = candidacies.status_label(cand.status)
         raise UserError(f"“{name}”的{LEVEL_LABELS.get(cand.level, cand.level)}申报当前为“{label}”，"
@@ -160,9 +160,10 @@ def award_of(session: Session, candidacy_id: str) -> Award:
     raise UserError(f"“{name}”的申报中找不到授牌记录，不能打印证书。")
 
 
-def full_name_of(name: str, region_code: str) -> str:
-    """The site's name as a certificate bears it (`printing.data.site_full_name`)."""
-    division = load_divisions().get(region_code)
+def full_name_of(session: Session, name: str, region_code: str) -> str:
+    """The site's name as a certificate bears it (`printing.data.site_full_name`), with the
+    region's current name (units renamed or added here included)."""
+    division = divisions_of(session).get(region_code)
     return site_full_name(name, division.name if division is not None else "")
 
 
@@ -227,8 +228,7 @@ def awarding_body_of(session: Session, office_code: str) -> str:
     A geographic office: "中共湖南省委创先争优活动领导小组" (its division's name); a system
     office: its own name followed by "创先争优活动领导（指导）小组".
     """
-    divisions = load_divisions()
-    division = divisions.get(office_code)
+    division = divisions_of(session).get(office_code)
     if division is not None:
         return awarding_body(division.name)
     name = session.scalar(select(Office.name).where(Office.code == office_code)) or office_code
@@ -311,7 +311,7 @@ def _award_record(session: Session, parsed: ParsedCertificate,
                     Transition.owner_office == parsed.issuer, Transition.acted_on == parsed.award_date)
              .order_by(Transition.deleted))  # a live act first
     for cand, act, name, region in session.execute(query):
-        if parsed.site_name in (name, full_name_of(name, region)):
+        if parsed.site_name in (name, full_name_of(session, name, region)):
             return cand, act
     return None
 

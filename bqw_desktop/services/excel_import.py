@@ -610,6 +610,7 @@ def _insert_sites(session: Session, actor: Actor, rows: list[ImportRow]) -> list
     """New sites in one Core batch; returns their ids in row order."""
     if not rows:
         return []
+    divisions = quotas.divisions_of(session)
     plain = []
     for row in rows:
         v = row.values
@@ -620,7 +621,7 @@ def _insert_sites(session: Session, actor: Actor, rows: list[ImportRow]) -> list
             "secretary": secretary, "member_count": v.get("member_count"),
             "contact": v.get("contact") or "", "phone": v.get("phone") or "", "address": "",
             "notes": v.get("notes") or "",
-            "search_key": site_service.key_for(v["name"], v["region_code"], secretary),
+            "search_key": site_service.key_for(v["name"], v["region_code"], secretary, divisions=divisions),
         })
     full = list(bulk.owned_rows(Site, plain, owner=actor.office_code, user=actor.user))
     bulk.insert_rows(session.connection(), Site, full)

@@ -40,7 +40,7 @@ from bqw_desktop.db.models import (
     Attachment as StoredFile,
 )
 from bqw_desktop.domain.calendar import chinese_date, chinese_numeral_month
-from bqw_desktop.domain.divisions import Divisions, load_divisions
+from bqw_desktop.domain.divisions import Divisions
 from bqw_desktop.domain.liaison import VISIT_KIND_LABELS, Role
 from bqw_desktop.domain.lifecycle import PLAQUE_STATUSES, Status
 from bqw_desktop.domain.vocab import LEVEL_LABELS, LEVEL_ORDER, Level, Tier
@@ -82,6 +82,7 @@ from bqw_desktop.services import (
     visits,
 )
 from bqw_desktop.services.context import Actor
+from bqw_desktop.services.units import divisions_of
 
 __all__ = [
     "KINDS",
@@ -134,7 +135,7 @@ def _region_text(region_code: str, divisions: Divisions) -> str:
 def particulars(session: Session, site_id: str, *, divisions: Divisions | None = None) -> SiteParticulars:
     """A site's particulars as forms print them."""
     site = records.get_live(session, Site, site_id, label="示范点")
-    divisions = divisions or load_divisions()
+    divisions = divisions or divisions_of(session)
     return SiteParticulars(
         name=site.name, org_type=site.org_type, region=_region_text(site.region_code, divisions),
         secretary=site.secretary, members=site.member_count, contact=site.contact, phone=site.phone,
@@ -180,7 +181,7 @@ def awarded_candidacies(session: Session, *, level: str | None = None, region: s
     if level:
         query = query.where(Candidacy.level == _level_key(level))
     wanted = set(site_ids) if site_ids is not None else None
-    regions = _region_filter(region)
+    regions = _region_filter(session, region)
     return [cid for cid, region_code, sid in session.execute(query)
             if (wanted is None or sid in wanted) and (regions is None or region_code in regions)]
 
@@ -213,10 +214,10 @@ def _level_key(value: str) -> str:
     raise UserError(f"级别“{value}”无效，应为 county（县级）、city（市级）或 province（省级）。")
 
 
-def _region_filter(region: str | None) -> set[str] | None:
+def _region_filter(session: Session, region: str | None) -> set[str] | None:
     if not region:
         return None
-    divisions = load_divisions()
+    divisions = divisions_of(session)
     code = region.strip()
     if code not in divisions:
         raise UserError(f"行政区划代码“{region}”不存在，请使用 6 位区划代码，如 430121。")
@@ -292,7 +293,7 @@ def visit_data(session: Session, *, visit_id: str, today: date | None = None) ->
     visit = records.get_live(session, Visit, visit_id, label="走访记录")
     site = records.get_live(session, Site, visit.site_id, label="示范点")
     row = next(r for r in visits.visit_history(session, site.id, today=today) if r.id == visit_id)
-    return _visit_data(session, row, site, _region_text(site.region_code, load_divisions()))
+    return _visit_data(session, row, site, _region_text(site.region_code, divisions_of(session)))
 
 
 # --- dossier --------------------------------------------------------------------------------
@@ -395,7 +396,7 @@ def dossier_data(session: Session, *, site_id: str, today: date | None = None) -
     """Everything of one site (一点一档)."""
     today = today or date.today()
     site = records.get_live(session, Site, site_id, label="示范点")
-    divisions = load_divisions()
+    divisions = divisions_of(session)
     region = _region_text(site.region_code, divisions)
     visit_rows = visits.visit_history(session, site_id, today=today)
     return DossierData(
@@ -432,9 +433,9 @@ def list_data(session: Session, *, level: str | None = None, status: str | None 
     from bqw_desktop.services import sites as site_service
 
     today = today or date.today()
-    divisions = load_divisions()
+    divisions = divisions_of(session)
     office = offices.this_office(session)
-    regions = _region_filter(region)
+    regions = _region_filter(session, region)
     wanted = set(site_ids) if site_ids is not None else None
     level_key = _level_key(level) if level else None
     status_key = str(candidacies.parse_status(status)) if status else None

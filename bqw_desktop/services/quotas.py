@@ -37,41 +37,19 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bqw_desktop.db.models import Candidacy, Office, OrgCount, Quota, Site, Unit
+from bqw_desktop.db.models import Candidacy, Office, OrgCount, Quota, Site
 from bqw_desktop.domain import quota as rules
-from bqw_desktop.domain.divisions import Division, Divisions, load_divisions
+from bqw_desktop.domain.divisions import Divisions, load_divisions
 from bqw_desktop.domain.vocab import LEVEL_LABELS, TIER_LABELS, Level, Tier
 from bqw_desktop.errors import NotFoundError, UserError
 from bqw_desktop.services import campaigns, offices, records
 from bqw_desktop.services.context import Actor
+from bqw_desktop.services.units import divisions_of, system_units  # the merged tree, also read as quotas.*
 
 ORG_COUNT_LIMIT = 10_000_000
 
 
 # --- units --------------------------------------------------------------------------------
-
-
-def divisions_of(session: Session) -> Divisions:
-    """The shipped division tree with this database's added or renamed units (not systems)."""
-    base = load_divisions()
-    rows = session.execute(
-        select(Unit.code, Unit.name, Unit.parent_code, Unit.tier)
-        .where(Unit.deleted.is_(False), Unit.tier != Tier.SYSTEM)
-    ).all()
-    if not rows:
-        return base
-    return base.merged(Division(r.code, r.name, r.parent_code or "", r.tier) for r in rows)
-
-
-def system_units(session: Session) -> dict[str, str]:
-    """`system` offices known here (units added by the province, trusted offices): code → name."""
-    out: dict[str, str] = {}
-    for code, name in session.execute(select(Office.code, Office.name).where(Office.tier == Tier.SYSTEM)):
-        out[code] = name
-    query = select(Unit.code, Unit.name).where(Unit.deleted.is_(False), Unit.tier == Tier.SYSTEM)
-    for code, name in session.execute(query):
-        out[code] = name
-    return dict(sorted(out.items()))
 
 
 def unit_name(session: Session, code: str, *, divisions: Divisions | None = None) -> str:

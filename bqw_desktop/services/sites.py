@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bqw_desktop.db.models import Candidacy, Site
-from bqw_desktop.domain.divisions import load_divisions
+from bqw_desktop.domain.divisions import Divisions, load_divisions
 from bqw_desktop.domain.search_keys import search_key
 from bqw_desktop.domain.vocab import (
     INSTITUTION_KIND_LABELS,
@@ -19,7 +19,7 @@ from bqw_desktop.domain.vocab import (
     org_type_label,
 )
 from bqw_desktop.errors import UserError
-from bqw_desktop.services import checklists, offices, records
+from bqw_desktop.services import checklists, offices, records, units
 from bqw_desktop.services.context import Actor
 
 EDITABLE = ("name", "org_type", "org_kind", "region_code", "parent_org", "secretary",
@@ -68,8 +68,13 @@ def clean_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def validate(fields: dict[str, Any], *, scope: set[str] | None = None) -> dict[str, Any]:
-    """Cleaned fields, or a UserError naming the first bad field in Chinese."""
+def validate(fields: dict[str, Any], *, scope: set[str] | None = None,
+             divisions: Divisions | None = None) -> dict[str, Any]:
+    """Cleaned fields, or a UserError naming the first bad field in Chinese.
+
+    Region codes are checked against `divisions` (default: the shipped table); a code in
+    `scope` is known too, so a scope worked out from the merged tree admits added units.
+    """
     out = dict(fields)
     for key in ("name", "parent_org", "secretary", "contact", "phone", "address", "notes"):
         if key in out:
@@ -88,7 +93,7 @@ def validate(fields: dict[str, Any], *, scope: set[str] | None = None) -> dict[s
         out["member_count"] = _member_count(out["member_count"])
     if "region_code" in out:
         code = clean_text(out["region_code"])
-        if code not in load_divisions():
+        if code not in (divisions or load_divisions()) and (scope is None or code not in scope):
             raise UserError(f"“所属行政区划”代码“{code}”不在行政区划表中。")
         if scope is not None and code not in scope:
             raise UserError(f"“所属行政区划”{code} 不在本单位管辖范围内。")
@@ -119,10 +124,12 @@ def _member_count(value: Any) -> int | None:
     return count
 
 
-def key_for(name: str, region_code: str, secretary: str = "") -> str:
-    """The register's search key: name, region and secretary with their pinyin."""
-    divisions = load_divisions()
-    region = divisions.get(region_code)
+def key_for(name: str, region_code: str, secretary: str = "", *, divisions: Divisions | None = None) -> str:
+    """The register's search key: name, region and secretary with their pinyin.
+
+    `divisions` gives the region's name (default: the shipped table).
+    """
+    region = (divisions or load_divisions()).get(region_code)
     return search_key(name, region.name if region else "", secretary)
 
 
@@ -137,8 +144,10 @@ def add_site(session: Session, actor: Actor, **fields: Any) -> Site:
     missing = [FIELD_LABELS[k] for k in ("name", "org_type") if not fields.get(k)]
     if missing:
         raise UserError(f"请填写{'、'.join(missing)}。")
-    clean = validate(fields, scope=offices.scope_codes(office))
-    clean["search_key"] = key_for(clean["name"], clean["region_code"], clean.get("secretary", ""))
+    divisions = units.divisions_of(session)
+    clean = validate(fields, scope=offices.scope_codes(office, divisions), divisions=divisions)
+    clean["search_key"] = key_for(clean["name"], clean["region_code"], clean.get("secretary", ""),
+                                  divisions=divisions)
     site = records.create(session, actor, Site, **clean)
     checklists.recount_progress(session, site.id)
     return site
@@ -151,11 +160,12 @@ def update_site(session: Session, actor: Actor, site_id: str, **changes: Any) ->
     if unknown:
         raise UserError(f"未知字段：{', '.join(sorted(unknown))}。")
     office = offices.this_office(session)
-    clean = validate(changes, scope=offices.scope_codes(office))
+    divisions = units.divisions_of(session)
+    clean = validate(changes, scope=offices.scope_codes(office, divisions), divisions=divisions)
     if clean.get("org_type") and clean["org_type"] != OrgType.INSTITUTION:
         clean["org_kind"] = None
     records.update(session, actor, site, **clean)
-    site.search_key = key_for(site.name, site.region_code, site.secretary)
+    site.search_key = key_for(site.name, site.region_code, site.secretary, divisions=divisions)
     if {"org_type", "org_kind"} & clean.keys():
         checklists.recount_progress(session, site.id)  # ticks outside the new checklist are kept apart
     return site

@@ -98,6 +98,12 @@ class SiteTableModel(QAbstractTableModel):
         self._labels: dict[tuple[int, str], str] = {}
         self._region_sets: dict[str, frozenset[str]] = {}
 
+    def set_divisions(self, divisions: Divisions) -> None:
+        """Use a new division tree (units added or renamed); the caller reloads the rows."""
+        self.divisions = divisions
+        self._labels.clear()  # made from the old tree's names
+        self._region_sets.clear()
+
     # Loading and filtering --------------------------------------------------------------
     def set_rows(self, rows: Sequence[SiteRow]) -> None:
         """Replace all rows (after a load or a reload); filters and sort stay as they were."""

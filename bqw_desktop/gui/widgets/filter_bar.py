@@ -46,6 +46,24 @@ class FilterBar(QWidget):
         # One region only (a county sees its own sites): nothing to choose.
         self.region.setVisible(self.region.count() > 2)
 
+    def set_regions(self, office: OfficeInfo, divisions: Divisions) -> bool:
+        """Offer the regions of a new division tree, keeping the chosen one if it is still there.
+
+        Returns False when the chosen region is gone and the filter went back to all regions.
+        """
+        combo = self.region
+        chosen = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:  # item 0 is "all regions"
+            combo.removeItem(combo.count() - 1)
+        for code, label in self._regions(office, divisions):
+            combo.addItem(label, code)
+        index = combo.findData(chosen) if chosen else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+        combo.setVisible(combo.count() > 2)
+        return not (chosen and index < 0)
+
     def _combo(self, everything: str, items: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox()
         combo.addItem(everything, None)
