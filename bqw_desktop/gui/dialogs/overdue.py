@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from bqw_desktop.domain.divisions import load_divisions
 from bqw_desktop.domain.liaison import MAX_VISIT_INTERVAL_DAYS, MIN_VISIT_INTERVAL_DAYS
 from bqw_desktop.gui.actions import ActionRunner
 from bqw_desktop.gui.changes import PEOPLE, SITES, VISITS, touches
 from bqw_desktop.gui.models.site_table import region_label
 from bqw_desktop.gui.models.visit_models import OverdueRectificationModel, OverdueVisitModel, RowsModel
 from bqw_desktop.gui.tabs.visits import make_table
-from bqw_desktop.services import offices, visits
+from bqw_desktop.services import offices, units, visits
 from bqw_desktop.services.visits import OverdueSiteRow, RectificationRow
 
 SelectSite = Callable[[str], bool]
@@ -55,7 +54,7 @@ class OverdueDialog(QDialog):
         self.setWindowTitle(self.tr("逾期未走访与整改逾期"))
         self.resize(1000, 600)
         office = runner.read(offices.this_office)
-        divisions = load_divisions()
+        divisions = runner.read(units.divisions_of)
         self.visits_model = OverdueVisitModel(lambda code: region_label(code, office, divisions), self)
         self.items_model = OverdueRectificationModel(self)
         self.visits_view = make_table(self.visits_model)

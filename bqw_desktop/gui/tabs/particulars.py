@@ -9,13 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QWidget
 from sqlalchemy.orm import Session
 
-from bqw_desktop.domain.divisions import load_divisions
 from bqw_desktop.domain.vocab import org_type_label
 from bqw_desktop.errors import NotFoundError
 from bqw_desktop.gui.changes import SITES, touches
 from bqw_desktop.gui.context import MainWindowContext
 from bqw_desktop.gui.models.site_table import region_label
-from bqw_desktop.services import sites
+from bqw_desktop.services import sites, units
 
 ROWS = (("name", "名称"), ("org_type", "党组织类型"), ("region", "所属行政区划"),
         ("parent_org", "上级党组织"), ("secretary", "书记"), ("member_count", "党员人数"),
@@ -63,7 +62,7 @@ class ParticularsTab(QScrollArea):
             value.setText(texts.get(key, ""))
 
     def _texts(self, f: dict[str, Any]) -> dict[str, str]:
-        divisions = load_divisions()
+        divisions = self.ctx.runner.read(units.divisions_of)  # renamed and added units included
         code = f["region_code"]
         region = divisions.full_name(code) if code in divisions else ""
         owner = self.ctx.office.name if f["owner_office"] == self.ctx.office.code else f["owner_office"]
