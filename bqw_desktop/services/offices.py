@@ -109,6 +109,12 @@ def this_office(session: Session) -> OfficeInfo:
     return OfficeInfo(office.code, office.name, office.tier, office.parent_code, office.fingerprint)
 
 
+def office_label(session: Session, code: str) -> str:
+    """'长沙县委组织部（430121）' for an office known here, else the bare code."""
+    name = session.scalar(select(Office.name).where(Office.code == code))
+    return f"{name}（{code}）" if name and name != code else code
+
+
 def get_meta(session: Session, key: str, default: str = "") -> str:
     value = session.scalar(select(Meta.value).where(Meta.key == key))
     return default if value is None else value

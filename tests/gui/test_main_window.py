@@ -54,6 +54,7 @@ def test_new_site_through_the_file_menu(window, qtbot, county_db):
     assert live_site(county_db, new_id) == {"name": "泉塘街道党工委", "secretary": "孙立", "version": 1,
                                             "member_count": 42}
     assert window.detail.currentWidget().values["name"].text() == "泉塘街道党工委"
+    assert window.detail.currentWidget().values["owner"].text() == "长沙县委组织部（430121）"
 
 
 def test_edit_changes_the_row_and_the_version(window, qtbot, county_db):

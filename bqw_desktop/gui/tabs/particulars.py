@@ -14,7 +14,7 @@ from bqw_desktop.errors import NotFoundError
 from bqw_desktop.gui.changes import SITES, touches
 from bqw_desktop.gui.context import MainWindowContext
 from bqw_desktop.gui.models.site_table import region_label
-from bqw_desktop.services import sites, units
+from bqw_desktop.services import offices, sites, units
 
 ROWS = (("name", "名称"), ("org_type", "党组织类型"), ("region", "所属行政区划"),
         ("parent_org", "上级党组织"), ("secretary", "书记"), ("member_count", "党员人数"),
@@ -24,8 +24,9 @@ ROWS = (("name", "名称"), ("org_type", "党组织类型"), ("region", "所属�
 
 def _particulars(session: Session, site_id: str) -> dict[str, Any]:
     site = sites.get_site(session, site_id)
-    return {key: getattr(site, key) for key in (*sites.EDITABLE, "owner_office", "version",
-                                                "updated_by", "updated_at")}
+    fields = {key: getattr(site, key) for key in (*sites.EDITABLE, "version", "updated_by", "updated_at")}
+    fields["owner"] = offices.office_label(session, site.owner_office)
+    return fields
 
 
 class ParticularsTab(QScrollArea):
@@ -65,7 +66,6 @@ class ParticularsTab(QScrollArea):
         divisions = self.ctx.runner.read(units.divisions_of)  # renamed and added units included
         code = f["region_code"]
         region = divisions.full_name(code) if code in divisions else ""
-        owner = self.ctx.office.name if f["owner_office"] == self.ctx.office.code else f["owner_office"]
         # Times are stored in UTC for people to read; show them in the PC's local time.
         when = f["updated_at"].replace(tzinfo=UTC).astimezone()
         changed = f"第 {f['version']} 版，{f['updated_by']}，{when:%Y-%m-%d %H:%M}"
@@ -75,7 +75,7 @@ class ParticularsTab(QScrollArea):
             "parent_org": f["parent_org"], "secretary": f["secretary"],
             "member_count": "" if f["member_count"] is None else str(f["member_count"]),
             "contact": f["contact"], "phone": f["phone"], "address": f["address"],
-            "notes": f["notes"], "owner": f"{owner}（{f['owner_office']}）", "changed": changed,
+            "notes": f["notes"], "owner": f["owner"], "changed": changed,
         }
 
     def _changed(self, kinds: set[str]) -> None:
