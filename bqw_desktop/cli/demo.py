@@ -15,7 +15,8 @@ TABLE_LABELS = {
     "campaigns": "批次", "quotas": "名额", "org_counts": "党组织数", "people": "人员",
     "assignments": "联系分工", "visits": "检查指导", "rectifications": "整改事项",
     "rectification_closings": "整改销号", "ledger_entries": "台账", "verdicts": "评审意见",
-    "attachment_links": "附件",
+    "attachment_links": "附件关联", "attachments": "附件文件", "units": "增设或更名单位",
+    "offices": "已知单位", "office_keys": "单位公钥", "certificates": "证书",
 }
 
 

@@ -31,7 +31,7 @@ from bqw_desktop.services.context import Actor
 from bqw_desktop.services.offices import OfficeInfo, get_meta, init_office, set_meta, this_office
 
 # Stage modules in the order they run; a later stage may use what an earlier one left in ctx.
-STAGES: list[str] = ["sites", "lifecycle", "liaison"]
+STAGES: list[str] = ["sites", "lifecycle", "liaison", "records"]
 
 SCALES = ("county", "city", "province")
 DEFAULT_REGION = {"county": "430121", "city": "430100", "province": "430000"}
@@ -51,6 +51,8 @@ class DemoContext:
     rng: random.Random
     today: date
     progress: Callable[[str, int, int], None] | None = None
+    # The database file: its data folder holds the office's private key and the attachments.
+    path: Path | None = None
     counts: dict[str, int] = field(default_factory=dict)
     # Filled by the stages: e.g. "sites" → list of (id, owner_office, region_code, org_type, org_kind, name).
     shared: dict[str, Any] = field(default_factory=dict)
@@ -137,7 +139,7 @@ def _fill(db: Database, modules: list[Any], *, scale: str, seed: int, today: dat
     with db.engine.begin() as conn, Session(bind=conn) as session:
         set_meta(session, actor, DEMO_META_KEY, "1")
         ctx = DemoContext(conn=conn, office=this_office(session), actor=actor, scale=scale,
-                          rng=random.Random(seed), today=today, progress=progress)
+                          rng=random.Random(seed), today=today, progress=progress, path=db.path)
         for done, module in enumerate(modules, 1):
             name = module.__name__.rsplit(".", 1)[-1]
             before = dict(ctx.counts)
