@@ -12,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from bqw_desktop.domain.lifecycle import Status
+from bqw_desktop.gui.widgets.form_parts import error_label, ok_cancel
 from bqw_desktop.services.quotas import QuotaLine
 
 REASON_HINTS: dict[str, str] = {
@@ -67,16 +67,9 @@ class StepDialog(QDialog):
         self.reason.setMaximumHeight(120)
         layout.addWidget(self.reason_label)
         layout.addWidget(self.reason)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b3261e;")
-        self.error.hide()
+        self.error = error_label()
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(action)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, action)
         layout.addWidget(self.buttons)
         self._update_reason()
 

@@ -34,6 +34,7 @@ from bqw_desktop.domain.divisions import Division, Divisions, load_divisions
 from bqw_desktop.domain.vocab import TIER_LABELS, Tier
 from bqw_desktop.errors import UserError
 from bqw_desktop.gui.actions import Warn, message_box_warn
+from bqw_desktop.gui.widgets.form_parts import error_label
 from bqw_desktop.services.offices import default_office_name, init_office
 
 DEFAULT_PROVINCE = "430000"  # the notice is the Hunan provincial committee's
@@ -120,10 +121,7 @@ class FirstRunDialog(QDialog):
         self.summary.setObjectName("summary")
         self.summary.setStyleSheet("QLabel#summary { background: #f4f1e8; border: 1px solid #d8d0b8;"
                                    " padding: 8px; }")
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.hide()
+        self.error = error_label()
 
         buttons = QDialogButtonBox()
         self.create_button = buttons.addButton(self.tr("建立数据库"), QDialogButtonBox.ButtonRole.AcceptRole)

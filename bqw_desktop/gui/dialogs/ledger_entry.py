@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session
 from bqw_desktop.domain.liaison import HONOUR_LEVEL_LABELS, LEDGER_KIND_LABELS, SUBKINDS, LedgerKind
 from bqw_desktop.gui.actions import ActionRunner
 from bqw_desktop.gui.changes import LEDGER
-from bqw_desktop.gui.dialogs.visit_editor import date_edit, error_label, ok_cancel, to_date, to_qdate
+from bqw_desktop.gui.dialogs.visit_editor import date_edit, to_date, to_qdate
+from bqw_desktop.gui.widgets.form_parts import error_label, ok_cancel
 from bqw_desktop.services import ledger
 from bqw_desktop.services.context import Actor
 from bqw_desktop.services.ledger import LedgerRow

@@ -39,14 +39,13 @@ from bqw_desktop.gui.actions import ActionRunner
 from bqw_desktop.gui.changes import PEOPLE
 from bqw_desktop.gui.dialogs.visit_editor import (
     date_edit,
-    error_label,
     exec_once,
-    ok_cancel,
     person_label,
     to_date,
 )
 from bqw_desktop.gui.models.visit_models import LiaisonSitesModel, LiaisonSummaryModel, PeopleModel
 from bqw_desktop.gui.tabs.visits import make_table, select_first, selected_row
+from bqw_desktop.gui.widgets.form_parts import error_label, ok_cancel
 from bqw_desktop.services import people
 from bqw_desktop.services.context import Actor
 from bqw_desktop.services.people import AssignmentRow, PersonRow

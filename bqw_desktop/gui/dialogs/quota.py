@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from bqw_desktop.domain.vocab import LEVEL_LABELS, Level
 from bqw_desktop.errors import UserError
 from bqw_desktop.gui.actions import ActionRunner
 from bqw_desktop.gui.models.candidacy_models import AllocationModel, UsageModel
+from bqw_desktop.gui.widgets.form_parts import error_label, ok_cancel
 from bqw_desktop.services import campaigns, quotas
 from bqw_desktop.services.offices import OfficeInfo
 from bqw_desktop.services.quotas import AllocationPlan, QuotaLine
@@ -132,19 +132,15 @@ class AdjustDialog(QDialog):
         self.reason.setPlaceholderText(self.tr("调整原因（必填），如：经部务会研究，照顾革命老区"))
         self.reason.setMaximumHeight(90)
         form.addRow(self.tr("调整原因："), self.reason)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b3261e;")
+        self.error = error_label()
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, "确定")
         form.addRow(buttons)
 
     def accept(self) -> None:
         if not self.reason.toPlainText().strip():
             self.error.setText(self.tr("调整名额必须填写调整原因。"))
+            self.error.show()
             return
         super().accept()
 

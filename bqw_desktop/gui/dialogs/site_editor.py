@@ -27,6 +27,7 @@ from bqw_desktop.domain.divisions import Divisions, load_divisions
 from bqw_desktop.domain.vocab import INSTITUTION_KIND_LABELS, ORG_TYPE_LABELS, OrgType, Tier
 from bqw_desktop.gui.actions import ActionRunner
 from bqw_desktop.gui.changes import SITES
+from bqw_desktop.gui.widgets.form_parts import error_label, ok_cancel
 from bqw_desktop.services import sites
 from bqw_desktop.services.context import Actor
 from bqw_desktop.services.offices import OfficeInfo, scope_codes
@@ -120,15 +121,8 @@ class SiteEditor(QDialog):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.hide()
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.error = error_label()
+        self.buttons = ok_cancel(self)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.notice)

@@ -41,7 +41,8 @@ from PySide6.QtWidgets import (
 from bqw_desktop.domain.vocab import Tier
 from bqw_desktop.gui.actions import ActionRunner, Outcome
 from bqw_desktop.gui.changes import UNITS
-from bqw_desktop.gui.dialogs.visit_editor import error_label, exec_once, ok_cancel
+from bqw_desktop.gui.dialogs.visit_editor import exec_once
+from bqw_desktop.gui.widgets.form_parts import error_label, ok_cancel
 from bqw_desktop.services import units
 from bqw_desktop.services.offices import OfficeInfo
 from bqw_desktop.services.units import UNIT_TIER_LABELS, UnitInfo
@@ -63,8 +64,22 @@ VINTAGE_NOTE = ("内置的全国行政区划表为2016年前后的版本；新�
                 "并随数据包发给上下级单位。")
 
 
+class SubmitForm(QDialog):
+    """A form whose OK runs `submit` and stays open, showing the reason, on a refusal."""
 
-class NewUnitForm(QDialog):
+    submit: Callable[[Any], Outcome] | None = None
+    error: QLabel
+
+    def accept(self) -> None:
+        outcome = self.submit(self) if self.submit else Outcome(True)
+        if not outcome.ok:
+            self.error.setText(outcome.message)
+            self.error.show()
+            return
+        super().accept()
+
+
+class NewUnitForm(SubmitForm):
     """Asks for a new unit's level, code and name under `parent`; OK runs `submit` and stays
     open on a refusal."""
 
@@ -114,16 +129,8 @@ class NewUnitForm(QDialog):
         return {"code": self.code.text(), "name": self.name.text(), "parent_code": self.parent_unit.code,
                 "tier": self.tier.currentData()}
 
-    def accept(self) -> None:
-        outcome = self.submit(self) if self.submit else Outcome(True)
-        if not outcome.ok:
-            self.error.setText(outcome.message)
-            self.error.show()
-            return
-        super().accept()
 
-
-class NameForm(QDialog):
+class NameForm(SubmitForm):
     """Asks for one name (a rename or a new system unit); OK runs `submit`, stays open on a refusal."""
 
     def __init__(self, title: str, rows: list[tuple[str, str]], *, name: str = "",
@@ -148,14 +155,6 @@ class NameForm(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-
-    def accept(self) -> None:
-        outcome = self.submit(self) if self.submit else Outcome(True)
-        if not outcome.ok:
-            self.error.setText(outcome.message)
-            self.error.show()
-            return
-        super().accept()
 
 
 class UnitsDialog(QDialog):

@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 from bqw_desktop.domain.liaison import VISIT_KIND_LABELS
 from bqw_desktop.gui.actions import ActionRunner
 from bqw_desktop.gui.changes import VISITS
+from bqw_desktop.gui.widgets.form_parts import error_label, ok_cancel
 from bqw_desktop.services import people, visits
 from bqw_desktop.services.context import Actor
 from bqw_desktop.services.people import PersonRow
@@ -77,23 +78,6 @@ def date_edit(value: date) -> QDateEdit:
     edit.setDisplayFormat("yyyy-MM-dd")
     edit.setMinimumDate(QDate(2000, 1, 1))
     return edit
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b00020;")
-    label.hide()
-    return label
-
-
-def ok_cancel(dialog: QDialog, ok_text: str = "保存") -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(dialog.tr(ok_text))
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(dialog.tr("取消"))
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 def person_label(person: PersonRow) -> str:

@@ -35,8 +35,9 @@ from bqw_desktop.domain.vocab import LEVEL_LABELS
 from bqw_desktop.errors import UserError
 from bqw_desktop.gui.printing.jobs import run_job
 from bqw_desktop.gui.printing.preview import show_pdf
-from bqw_desktop.gui.printing.settings import PrintSettings, PrintSettingsDialog, ok_cancel
+from bqw_desktop.gui.printing.settings import PrintSettings, PrintSettingsDialog
 from bqw_desktop.gui.printing.verify import VerifyDialog
+from bqw_desktop.gui.widgets.form_parts import ok_cancel
 from bqw_desktop.printing.layout import PrintCancelled
 from bqw_desktop.services import certificates, printing, visits
 from bqw_desktop.services.printing import KINDS, PrintRequest, PrintResult
@@ -191,7 +192,7 @@ class ListDialog(QDialog):
         form.addRow("", self.awarded)
         form.addRow(self.tr("行政区划"), self.region)
         form.addRow("", self.only_shown)
-        buttons = ok_cancel(self)
+        buttons = ok_cancel(self, "确定")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -238,7 +239,7 @@ class BatchDialog(QDialog):
         form.addRow("", self.scope_awarded)
         form.addRow(self.tr("输出"), self.one_pdf)
         form.addRow("", self.per_site)
-        buttons = ok_cancel(self)
+        buttons = ok_cancel(self, "确定")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -27,22 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from bqw_desktop.errors import UserError
+from bqw_desktop.gui.widgets.form_parts import ok_cancel
 from bqw_desktop.printing.certificate import CertificateOptions
 from bqw_desktop.printing.fonts import FontSet, SystemFont, customary_fonts
 
 BUNDLED = "__bundled__"
 OTHER = "__other__"
 MAX_OFFSET_MM = 30.0
-
-
-def ok_cancel(dialog: QDialog, ok_text: str = "确定") -> QDialogButtonBox:
-    """OK/Cancel buttons labelled in Chinese whatever translations Qt has loaded."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(dialog.tr(ok_text))
-    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(dialog.tr("取消"))
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 class PrintSettings:
@@ -176,7 +166,7 @@ class PrintSettingsDialog(QDialog):
         form.addRow(self.tr("证书向右偏移（毫米）"), self.offset_x)
         form.addRow(self.tr("证书向上偏移（毫米）"), self.offset_y)
         form.addRow("", self.border)
-        buttons = ok_cancel(self)
+        buttons = ok_cancel(self, "确定")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
