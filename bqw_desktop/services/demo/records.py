@@ -73,7 +73,7 @@ from bqw_desktop.services.units import divisions_of, system_units
 __all__ = [
     "AwardRow",
     "DemoFile",
-    "KnownOffice",
+    "DemoOffice",
     "awards",
     "file_bytes",
     "files_for",
@@ -117,7 +117,7 @@ def _add(ctx: Any, table: str, count: int) -> None:
 
 
 @dataclass(frozen=True)
-class KnownOffice:
+class DemoOffice:
     """An office to register here: who it is and how its key arrived."""
 
     code: str
@@ -151,7 +151,7 @@ def _owners_of(conn: Connection, table: Table) -> list[str]:
 
 
 def offices_to_know(me: str, owners: set[str], *, tree: OfficeTree, divisions: Divisions,
-                  systems: dict[str, str]) -> list[KnownOffice]:
+                  systems: dict[str, str]) -> list[DemoOffice]:
     """The offices `me` knows: the owners and the offices above `me`, with every voucher among
     them, by code. Codes neither a division nor a system office are left out."""
     wanted = (set(owners) | set(tree.chain(me))) - {me}
@@ -169,7 +169,7 @@ def offices_to_know(me: str, owners: set[str], *, tree: OfficeTree, divisions: D
             continue
         name, tier, parent = described
         direct = tree.direction(me, code) is not None
-        out.append(KnownOffice(code, name, tier, parent, "direct" if direct else "vouched",
+        out.append(DemoOffice(code, name, tier, parent, "direct" if direct else "vouched",
                                None if direct else _neighbour_towards(me, code, tree)))
     return out
 
