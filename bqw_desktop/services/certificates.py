@@ -63,6 +63,7 @@ __all__ = [
     "list_certificates",
     "parse_payload",
     "revoke",
+    "sign_payload",
     "verify_text",
 ]
 
@@ -130,8 +131,9 @@ class Award:
 # --- payload ------------------------------------------------------------------------------
 
 
-def _sign(private: Ed25519PrivateKey, *, number: str, site_name: str, level: str, award_date: date,
-          issuer: str) -> str:
+def sign_payload(private: Ed25519PrivateKey, *, number: str, site_name: str, level: str, award_date: date,
+                 issuer: str) -> str:
+    """A certificate's QR text, signed with the issuing office's key."""
     unsigned = ParsedCertificate(number, site_name, level, award_date, issuer, b"")
     return ParsedCertificate(number, site_name, level, award_date, issuer,
                              keys.sign(private, unsigned.signed_bytes())).text()
@@ -203,7 +205,7 @@ def issue(session: Session, actor: Actor, *, candidacy_id: str, db_path: Path,
                         "待其证书记录随数据交换下发后即可打印。")
     key = private_key or _private_key(session, db_path)
     number = _next_number(session, actor.office_code, award.acted_on.year)
-    payload = _sign(key, number=number, site_name=award.site_name, level=award.level,
+    payload = sign_payload(key, number=number, site_name=award.site_name, level=award.level,
                     award_date=award.acted_on, issuer=actor.office_code)
     cert = records.create(session, actor, Certificate, number=number, candidacy_id=award.candidacy_id,
                           transition_id=award.transition_id, level=award.level, site_name=award.site_name,

@@ -12,7 +12,7 @@ from bqw_desktop.domain.vocab import Level
 from bqw_desktop.errors import OwnershipError, UserError
 from bqw_desktop.exchange import keys
 from bqw_desktop.services import campaigns, candidacies, certificates, sites
-from bqw_desktop.services.certificates import _sign, parse_payload, verify_text
+from bqw_desktop.services.certificates import parse_payload, sign_payload, verify_text
 from bqw_desktop.services.context import Actor
 
 COUNTY, CITY = "430121", "430100"
@@ -104,7 +104,7 @@ def test_a_forged_signature_and_garbage_are_refused(county_db):
     cid = awarded(county_db, "黄花村党总支")
     with county_db.sessions() as s:
         award = certificates.award_of(s, cid)
-    forged = _sign(keys.generate_keypair(), number="430121-2012-0009", site_name=award.site_name,
+    forged = sign_payload(keys.generate_keypair(), number="430121-2012-0009", site_name=award.site_name,
                    level=Level.COUNTY, award_date=award.acted_on, issuer=COUNTY)
     result = verify(county_db, forged)
     assert result.status == "altered" and "签名无效" in result.message
@@ -121,7 +121,7 @@ def test_an_office_cannot_award_above_its_tier_even_with_its_own_key(county_db):
 
     with county_db.sessions() as s:
         private = own_private_key(county_db.path, own_identity(s))
-    upgraded = _sign(private, number=cert.number, site_name=cert.site_name, level=Level.PROVINCE,
+    upgraded = sign_payload(private, number=cert.number, site_name=cert.site_name, level=Level.PROVINCE,
                      award_date=cert.award_date, issuer=COUNTY)
     result = verify(county_db, upgraded)
     assert result.status == "altered" and "无权授予省级示范点" in result.message

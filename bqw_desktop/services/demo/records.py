@@ -54,7 +54,6 @@ from bqw_desktop.db.models import (
     Site,
     Transition,
 )
-from bqw_desktop.domain.certificate_text import ParsedCertificate
 from bqw_desktop.domain.divisions import Divisions
 from bqw_desktop.domain.liaison import MEETING_SUBKINDS, LedgerKind
 from bqw_desktop.domain.lifecycle import PLAQUE_STATUSES, Status
@@ -67,6 +66,7 @@ from bqw_desktop.printing.data import site_full_name
 from bqw_desktop.services import ledger
 from bqw_desktop.services.attachments import store_file
 from bqw_desktop.services.bulk import insert_rows, owned_rows
+from bqw_desktop.services.certificates import sign_payload
 from bqw_desktop.services.offices import default_office_name
 from bqw_desktop.services.units import divisions_of, system_units
 
@@ -83,7 +83,6 @@ __all__ = [
     "plan_pdf",
     "record_owners",
     "run",
-    "signed_payload",
 ]
 
 LABEL = "单位密钥、牌匾证书与台账附件"
@@ -261,14 +260,6 @@ def awards(conn: Connection, divisions: Divisions) -> list[AwardRow]:
     return sorted(latest.values(), key=lambda a: (a.office, a.order()))
 
 
-def signed_payload(private: Ed25519PrivateKey, *, number: str, site_name: str, level: str, award_date: date,
-                   issuer: str) -> str:
-    """The certificate's QR text, signed as `services.certificates` signs it."""
-    unsigned = ParsedCertificate(number, site_name, level, award_date, issuer, b"")
-    return ParsedCertificate(number, site_name, level, award_date, issuer,
-                             keys.sign(private, unsigned.signed_bytes())).text()
-
-
 def _certificates(ctx: Any, divisions: Divisions, signers: dict[str, Ed25519PrivateKey]) -> None:
     found = awards(ctx.conn, divisions)
     plaques = [a for a in found if a.status in PLAQUE_STATUSES]
@@ -284,7 +275,7 @@ def _certificates(ctx: Any, divisions: Divisions, signers: dict[str, Ed25519Priv
         year = award.acted_on.year
         serials[(award.office, year)] += 1
         number = f"{award.office}-{year}-{serials[(award.office, year)]:04d}"
-        payload = signed_payload(signers[award.office], number=number, site_name=award.site_name,
+        payload = sign_payload(signers[award.office], number=number, site_name=award.site_name,
                                  level=award.level, award_date=award.acted_on, issuer=award.office)
         row = {"owner_office": award.office, "number": number, "candidacy_id": award.candidacy_id,
                "transition_id": award.transition_id, "level": award.level, "site_name": award.site_name,
