@@ -420,12 +420,13 @@ def _one_page_pdf(title: str, lines: list[str]) -> bytes:
     keeps the file small and quick to make); the same text always gives the same bytes (no
     creation date or random document id)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.pdfgen import canvas
 
-    from bqw_desktop.printing.fonts import default_fontset
+    from bqw_desktop.printing.fonts import FontChain, default_fontset
+    from bqw_desktop.printing.layout import wrap
 
     fonts = default_fontset()
+    body = FontChain([fonts.body])
     width, height = A4
     margin, size = 72.0, 12.0
     buffer = io.BytesIO()
@@ -436,25 +437,12 @@ def _one_page_pdf(title: str, lines: list[str]) -> bytes:
     page.setFont(fonts.body, size)
     y = height - 150
     for line in lines:
-        for part in _wrap(line, lambda text: stringWidth(text, fonts.body, size), width - 2 * margin):
+        for part in wrap(line, width - 2 * margin, body, size) or [""]:
             page.drawString(margin, y, part)
             y -= size * 2
     page.showPage()
     page.save()
     return buffer.getvalue()
-
-
-def _wrap(text: str, measure: Any, limit: float) -> list[str]:
-    """`text` cut into lines no wider than `limit` (Chinese breaks between any two characters)."""
-    if measure(text) <= limit:
-        return [text]
-    out, line = [], ""
-    for char in text:
-        if line and measure(line + char) > limit:
-            out.append(line)
-            line = ""
-        line += char
-    return [*out, line]
 
 
 def photo_png(variant: int, *, width: int = 240, height: int = 160) -> bytes:
